@@ -1,0 +1,78 @@
+# racelab - `make` builds build/race and build/racestat.
+# make deps | test | bench | report | clean   (README.md explains each)
+
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+CSTD    := -std=c17
+WARN    := -Wall -Wextra -Wpedantic -Werror
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS)
+LDLIBS_RACE := -pthread
+GSL_CFLAGS := $(shell pkg-config --cflags gsl 2>/dev/null || gsl-config --cflags 2>/dev/null)
+GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || gsl-config --libs 2>/dev/null)
+PYTHON  := /usr/bin/python3
+B       := build
+
+RACE_SRC := $(wildcard harness/*.c harness/strategies/*.c)
+RACE_OBJ := $(RACE_SRC:%.c=$(B)/%.o)
+STAT_SRC := $(wildcard analysis/*.c)
+STAT_OBJ := $(STAT_SRC:%.c=$(B)/%.o)
+
+# Debian packages: build, analysis, report, tests
+DEB_PKGS := gcc make pkg-config libgsl-dev gnuplot-nox python3-matplotlib poppler-utils \
+	binutils perl datamash
+
+.PHONY: all deps test bench clean FORCE
+all: $(B)/race $(B)/racestat
+
+$(B)/race: $(RACE_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_RACE)
+
+$(B)/racestat: $(STAT_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(GSL_LIBS) -lm
+
+$(B)/harness/%.o: harness/%.c | $(B)/version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(B) -MMD -MP -c -o $@ $<
+
+$(B)/analysis/%.o: analysis/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -Iharness -MMD -MP -c -o $@ $<
+
+# version.h records the commit and flags in the binary (and so in every .meta);
+# rewritten only when it changes, so a rebuild happens only then.
+$(B)/version.h: FORCE
+	@mkdir -p $(B)
+	@{ c=$$(git rev-parse --verify -q HEAD 2>/dev/null || echo unknown); \
+	   d=$$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo yes || echo no); \
+	   echo "#define RACELAB_COMMIT \"$$c\""; \
+	   echo "#define RACELAB_DIRTY \"$$d\""; \
+	   echo "#define RACELAB_CC \"$(CC)\""; \
+	   echo "#define RACELAB_CFLAGS \"$(subst ",,$(ALL_CFLAGS))\""; } > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
+
+-include $(RACE_OBJ:.o=.d) $(STAT_OBJ:.o=.d)
+
+# Install what is missing as root; otherwise print the exact apt-get line.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing $$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	else echo "deps: missing packages; run:"; \
+	  echo "  sudo apt-get install -y $$(echo $$missing)"; exit 1; fi
+
+test: all
+	prove -v tests/
+
+bench: all
+	@tests/bench/run
+
+clean:
+	rm -rf $(B) report/out

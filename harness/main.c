@@ -1,0 +1,315 @@
+/* race - run lost-update experiments on shared memory; one CSV row per trial.
+ *
+ *   race [EXPERIMENT.conf] [options]
+ *
+ * main() owns every decision about messages and exit codes: 0 all trials
+ * fine, 1 a guarantee was violated or a trial failed, 2 bad input (nothing
+ * run), 3 a system error, 128+N killed by signal N (rows so far are kept). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "count.h"
+#include "output.h"
+#include "settings.h"
+#include "trial.h"
+#include "version.h"
+
+struct cli_pair {
+	const char *key, *value, *opt;
+};
+
+struct progress {
+	int on;
+	uint64_t t0, last;
+	double total_work, done_work;
+	unsigned cells;
+};
+
+/* the cost of a trial, in increments: the work plus ~fork overhead */
+static double trial_work(uint64_t procs, uint64_t iters)
+{
+	return (double)procs * (double)iters + 20000.0 * (double)procs;
+}
+
+static void fmt_dur(double s, char *buf, size_t len)
+{
+	unsigned long t = (unsigned long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
+}
+
+static void progress_show(struct progress *p, unsigned cell, const struct trial_spec *t,
+			  unsigned long trial, unsigned long trials, int force)
+{
+	if (!p->on)
+		return;
+	uint64_t now = now_ns();
+	if (!force && now - p->last < 100000000ull)
+		return;
+	p->last = now;
+	double el = (double)(now - p->t0) / 1e9;
+	char a[32], b[32], it[32];
+	fmt_dur(el, a, sizeof a);
+	if (p->done_work > 0)
+		fmt_dur(el * (p->total_work - p->done_work) / p->done_work, b, sizeof b);
+	else
+		snprintf(b, sizeof b, "?");
+	count_format(t->iters, it, sizeof it);
+	fprintf(stderr, "\r\033[Kcell %u/%u %s procs=%u iters=%s trial %lu/%lu | %s elapsed, ETA %s",
+		cell, p->cells, t->s->name, t->procs, it, trial, trials, a, b);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: race [EXPERIMENT.conf] [options]\n"
+		"Fork worker processes that each increment one shared counter, and write\n"
+		"one CSV row per trial. Options override the experiment file.\n\n"
+		"  -s, --strategy LIST|all   strategies to run (default plain)\n"
+		"  -p, --procs LIST          worker processes per trial, e.g. 1,2,4,8 (default 2)\n"
+		"  -n, --iters LIST          increments per worker: 100000, 1e5, 100k, 1M (default 1e5)\n"
+		"  -t, --trials N            trials per cell (default 20)\n"
+		"      --start barrier|fork  release all workers together (default), or each as forked\n"
+		"      --region anon|shm|sysv  where the region lives (default anon)\n"
+		"      --trial-timeout SEC   watchdog per trial (default 600)\n"
+		"  -e, --experiment NAME     experiment name (default: the file's name, or adhoc)\n"
+		"  -o, --output FILE         CSV path, '-' for stdout (default results/NAME.csv for\n"
+		"                            an experiment file, stdout otherwise); FILE.meta beside it\n"
+		"  -q, --quiet               no progress line\n"
+		"      --list                list the strategies\n"
+		"  -V, --version             print the version\n"
+		"  -h, --help                this help\n\n"
+		"Experiment file: 'key = value' lines, '#' comments. Keys:\n");
+	for (const struct settings_key *k = settings_keys; k->key; k++)
+		fprintf(f, "  %-14s %-14s %s\n", k->key, k->syntax, k->help);
+	fprintf(f, "\nStrategies:\n");
+	for (unsigned i = 0; i < strategy_count; i++)
+		fprintf(f, "  %-10s %s\n", strategy_table[i]->name, strategy_table[i]->summary);
+}
+
+static int pending_fatal(const sigset_t *wait_set)
+{
+	struct timespec zero = {0, 0};
+	int sig;
+	while ((sig = sigtimedwait(wait_set, NULL, &zero)) > 0)
+		if (sig != SIGCHLD)
+			return sig;
+	return 0;
+}
+
+static void default_experiment(const char *file, char *buf, size_t len)
+{
+	char copy[4096];
+	snprintf(copy, sizeof copy, "%s", file);
+	char *b = basename(copy);
+	char *dot = strrchr(b, '.');
+	if (dot && dot != b)
+		*dot = '\0';
+	snprintf(buf, len, "%s", b);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"strategy", required_argument, NULL, 's'},
+		{"procs", required_argument, NULL, 'p'},
+		{"iters", required_argument, NULL, 'n'},
+		{"trials", required_argument, NULL, 't'},
+		{"start", required_argument, NULL, 'S'},
+		{"region", required_argument, NULL, 'R'},
+		{"trial-timeout", required_argument, NULL, 'T'},
+		{"experiment", required_argument, NULL, 'e'},
+		{"output", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"list", no_argument, NULL, 'L'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli_pair pairs[64];
+	unsigned npairs = 0;
+	int quiet = 0, c;
+	struct rl_err e = {0};
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:p:n:t:e:o:qVh", longopts, NULL)) != -1) {
+		const char *key = NULL;
+		switch (c) {
+		case 's': key = "strategy"; break;
+		case 'p': key = "procs"; break;
+		case 'n': key = "iters"; break;
+		case 't': key = "trials"; break;
+		case 'S': key = "start"; break;
+		case 'R': key = "region"; break;
+		case 'T': key = "trial_timeout"; break;
+		case 'e': key = "experiment"; break;
+		case 'o': key = "output"; break;
+		case 'q': quiet = 1; break;
+		case 'L':
+			for (unsigned i = 0; i < strategy_count; i++)
+				printf("%-10s %s\n", strategy_table[i]->name, strategy_table[i]->summary);
+			return 0;
+		case 'V': printf("race (racelab) %s\n", RACELAB_COMMIT); return 0;
+		case 'h': usage(stdout); return 0;
+		case ':':
+			fprintf(stderr, "race: option '%s' needs a value (race --help)\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "race: unknown option '%s' (race --help)\n", argv[optind - 1]);
+			return 2;
+		}
+		if (key) {
+			if (npairs == sizeof pairs / sizeof *pairs) {
+				fprintf(stderr, "race: too many options\n");
+				return 2;
+			}
+			pairs[npairs++] = (struct cli_pair){key, optarg, argv[optind - 1]};
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "race: one experiment file at most, got '%s' and '%s'\n",
+			argv[optind], argv[optind + 1]);
+		return 2;
+	}
+	const char *file = optind < argc ? argv[optind] : NULL;
+
+	struct settings s;
+	settings_defaults(&s);
+	if (file) {
+		default_experiment(file, s.experiment, sizeof s.experiment);
+		if (settings_load(&s, file, &e) != 0) {
+			fprintf(stderr, "race: %s\n", e.msg);
+			return 2;
+		}
+	}
+	for (unsigned i = 0; i < npairs; i++) {
+		char where[64];
+		snprintf(where, sizeof where, "--%s", pairs[i].key);
+		for (char *q = where; *q; q++)
+			if (*q == '_')
+				*q = '-';
+		if (settings_set(&s, pairs[i].key, pairs[i].value, where, &e) != 0) {
+			fprintf(stderr, "race: %s\n", e.msg);
+			return 2;
+		}
+	}
+	if (settings_check(&s, &e) != 0) {
+		fprintf(stderr, "race: %s\n", e.msg);
+		return 2;
+	}
+
+	char out_path[4200];
+	if (s.output[0])
+		snprintf(out_path, sizeof out_path, "%s", s.output);
+	else if (file) {
+		if (mkdir("results", 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "race: results/: %s\n", strerror(errno));
+			return 3;
+		}
+		snprintf(out_path, sizeof out_path, "results/%s.csv", s.experiment);
+	} else
+		snprintf(out_path, sizeof out_path, "-");
+
+	/* Signals: the parent takes the fatal ones and SIGCHLD by sigtimedwait()
+	   only; workers get the mask we started with. */
+	sigset_t wait_set, child_mask;
+	sigemptyset(&wait_set);
+	sigaddset(&wait_set, SIGCHLD);
+	sigaddset(&wait_set, SIGINT);
+	sigaddset(&wait_set, SIGTERM);
+	sigaddset(&wait_set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &wait_set, &child_mask);
+	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, not death */
+
+	char run_id[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(run_id, sizeof run_id, "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(run_id + strlen(run_id), sizeof run_id - strlen(run_id), "-%ld", (long)getpid());
+
+	struct csv_out out;
+	if (csv_open(&out, out_path, &e) != 0 ||
+	    (strcmp(out_path, "-") != 0 && meta_write(out_path, argc, argv, run_id, file, &e) != 0)) {
+		fprintf(stderr, "race: %s\n", e.msg);
+		return 3;
+	}
+
+	struct progress pr = {.on = !quiet && isatty(STDERR_FILENO), .t0 = now_ns()};
+	pr.cells = s.n_strategies * s.n_procs * s.n_iters;
+	for (unsigned a = 0; a < s.n_procs; a++)
+		for (unsigned b = 0; b < s.n_iters; b++)
+			pr.total_work += s.n_strategies * (double)s.trials * trial_work(s.procs[a], s.iters[b]);
+
+	int status = 0, rc = 0;
+	unsigned long bad_trials = 0;
+	unsigned cell = 0;
+	for (unsigned i = 0; i < s.n_strategies && rc == 0; i++)
+		for (unsigned j = 0; j < s.n_procs && rc == 0; j++)
+			for (unsigned k = 0; k < s.n_iters && rc == 0; k++) {
+				struct trial_spec t = {
+					.s = s.strategies[i], .procs = (unsigned)s.procs[j],
+					.iters = s.iters[k], .start = s.start, .region = s.region,
+					.timeout_ns = s.trial_timeout_s * 1000000000ull,
+					.wait_set = &wait_set, .child_mask = &child_mask,
+				};
+				cell++;
+				for (unsigned long n = 1; n <= s.trials && rc == 0; n++) {
+					int sig = pending_fatal(&wait_set);
+					if (sig) {
+						e.signo = sig;
+						rc = rl_fail(&e, RL_EINTR, "interrupted by %s", sigabbrev_np(sig));
+						break;
+					}
+					progress_show(&pr, cell, &t, n, s.trials, n == 1);
+					struct trial_result r;
+					rc = trial_run(&t, &r, &e);
+					if (rc != 0)
+						break;
+					rc = csv_write_row(&out, run_id, &s, &t, n, &r, &e);
+					pr.done_work += trial_work(t.procs, t.iters);
+					if (r.violation || r.status != TRIAL_OK) {
+						bad_trials++;
+						status = 1;
+						if (pr.on)
+							fputc('\n', stderr);
+						fprintf(stderr, "race: %s: %s procs=%u iters=%llu trial %lu: %s\n",
+							r.violation ? "violation" : trial_status_name(r.status),
+							t.s->name, t.procs, (unsigned long long)t.iters, n,
+							r.detail);
+					}
+				}
+			}
+	if (pr.on)
+		fprintf(stderr, "\r\033[K");
+
+	struct rl_err ce;
+	if (csv_close(&out, &ce) != 0 && rc == 0) {
+		e = ce;
+		rc = RL_ESYS;
+	}
+	if (rc == RL_EINTR) {
+		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.path,
+			out.rows);
+		/* 128 + signal, as a shell reports a death by that signal */
+		return 128 + e.signo;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "race: %s\n", e.msg);
+		return 3;
+	}
+	if (bad_trials)
+		fprintf(stderr, "race: %lu trials violated their guarantee or failed\n", bad_trials);
+	return status;
+}

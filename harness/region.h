@@ -1,0 +1,106 @@
+/* region.h - the shared region: one plain struct, offsets and never pointers.
+ *
+ *   +----------------------+ 0
+ *   | header               |  magic, version, size, procs, offsets
+ *   +----------------------+ 64
+ *   | sync: harness        |  start barrier words (futex)
+ *   |       strategy       |  SYNC_BYTES for the strategy's primitive
+ *   +----------------------+ slots_off
+ *   | worker_slot[procs]   |  each worker's timestamps, one cache line each
+ *   +----------------------+ data_off (page aligned)
+ *   | data                 |  the counter(s) the strategy increments
+ *   +----------------------+ size
+ *
+ * The region may be mapped at a different address in every process (named
+ * segments are), so nothing in it points anywhere: parts are found by offset
+ * from the region's own start. */
+#ifndef RACELAB_REGION_H
+#define RACELAB_REGION_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define REGION_MAGIC   UINT64_C(0x3142414c45434152) /* "RACELAB1" little-endian */
+#define REGION_VERSION 1u
+#define CACHE_LINE     64u
+#define SYNC_BYTES     256u
+#define DATA_LINE      CACHE_LINE  /* the data area: one line shared + one per worker */
+
+struct region_header {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t procs;
+	uint64_t size;       /* bytes of the whole region */
+	uint64_t slots_off;  /* struct worker_slot[procs] */
+	uint64_t data_off;   /* data area, page aligned */
+	uint64_t data_size;
+};
+
+struct region_sync {
+	/* the harness's start barrier: futex words */
+	_Atomic uint32_t ready;   /* workers attached and waiting */
+	_Atomic uint32_t go;      /* 0 until the parent releases them */
+	/* the strategy's primitive (a process-shared mutex, ...), set up once
+	   by the creator through strategy.init */
+	alignas(CACHE_LINE) unsigned char strategy[SYNC_BYTES];
+};
+
+struct worker_slot {
+	uint64_t start_ns;   /* CLOCK_MONOTONIC when this worker began incrementing */
+	uint64_t end_ns;     /* ... and when it finished */
+	uint64_t seen;       /* the counter as this worker saw it after its last increment */
+	int32_t cpu;         /* the CPU it started on */
+	uint32_t done;       /* 1 once the fields above are written */
+} __attribute__((aligned(CACHE_LINE)));
+
+struct region {
+	struct region_header hdr;
+	alignas(CACHE_LINE) struct region_sync sync;
+	/* worker slots and data follow at hdr.slots_off and hdr.data_off */
+};
+
+enum region_kind { REGION_ANON, REGION_SHM, REGION_SYSV };
+
+/* One process's view of the region. The parent fills it in region_create();
+   a forked worker inherits a copy and calls region_attach(). */
+struct region_map {
+	enum region_kind kind;
+	int private_data;        /* the data area is mapped MAP_PRIVATE */
+	struct region *r;        /* the region in this process */
+	size_t size;
+	unsigned char *data;     /* the data area as this process sees it */
+	size_t data_size;
+	unsigned char *data_map; /* a separate data mapping (private data), or NULL */
+	int fd;                  /* shm: the segment while not yet unlinked, else -1 */
+	int shmid;               /* sysv: the segment id, else -1 */
+	int sealed;              /* the name is gone (shm_unlink / IPC_RMID done) */
+	char name[64];           /* shm: "/racelab-<pid>-<random>" */
+};
+
+const char *region_kind_name(enum region_kind k);
+int region_kind_parse(const char *s, enum region_kind *k);
+
+/* Creator: make a region for up to `procs` workers. */
+int region_create(struct region_map *m, enum region_kind kind, unsigned procs,
+		  int private_data, struct rl_err *e);
+/* Worker, after fork: map the region as a named-segment user would. */
+int region_attach(struct region_map *m, struct rl_err *e);
+/* Creator, once every worker attached: remove the name so nothing can leak. */
+int region_seal(struct region_map *m, struct rl_err *e);
+void region_destroy(struct region_map *m);
+
+static inline struct worker_slot *region_slot(struct region *r, unsigned w)
+{
+	return (struct worker_slot *)((unsigned char *)r + r->hdr.slots_off) + w;
+}
+
+static inline void *region_strategy_sync(struct region *r)
+{
+	return r->sync.strategy;
+}
+
+#endif

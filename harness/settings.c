@@ -1,0 +1,227 @@
+/* settings.c - the experiment file format and the one key table. */
+#include "settings.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "count.h"
+
+const struct settings_key settings_keys[] = {
+	{"experiment", "NAME", "name of the experiment (CSV column; default file name)"},
+	{"strategy", "LIST|all", "strategies to run, e.g. plain,atomic"},
+	{"procs", "LIST", "worker processes per trial, e.g. 1,2,4,8"},
+	{"iters", "LIST", "increments per worker, e.g. 1e3,1e4,100k,1M"},
+	{"trials", "N", "trials per cell"},
+	{"start", "barrier|fork", "release all workers at once, or as each is forked"},
+	{"region", "anon|shm|sysv", "anonymous MAP_SHARED, POSIX named segment, System V segment"},
+	{"trial_timeout", "SECONDS", "kill a trial that runs longer (watchdog)"},
+	{"output", "FILE", "CSV path ('-' for stdout)"},
+	{NULL, NULL, NULL},
+};
+
+const char *start_mode_name(enum start_mode m)
+{
+	return m == START_FORK ? "fork" : "barrier";
+}
+
+void settings_defaults(struct settings *s)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->experiment, sizeof s->experiment, "adhoc");
+	s->strategies[0] = strategy_find("plain");
+	s->n_strategies = 1;
+	s->procs[0] = 2;
+	s->n_procs = 1;
+	s->iters[0] = 100000;
+	s->n_iters = 1;
+	s->trials = 20;
+	s->start = START_BARRIER;
+	s->region = REGION_ANON;
+	s->trial_timeout_s = 600;
+	snprintf(s->where_iters, sizeof s->where_iters, "defaults");
+}
+
+static int set_strategies(struct settings *s, const char *v, const char *where, struct rl_err *e)
+{
+	if (strcmp(v, "all") == 0) {
+		for (unsigned i = 0; i < strategy_count; i++)
+			s->strategies[i] = strategy_table[i];
+		s->n_strategies = strategy_count;
+		return 0;
+	}
+	unsigned n = 0;
+	const char *p = v;
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char name[64];
+		if (len == 0 || len >= sizeof name)
+			return rl_fail(e, RL_EINPUT, "%s: strategy list '%s' has an empty or overlong item",
+				       where, v);
+		memcpy(name, p, len);
+		name[len] = '\0';
+		const struct strategy *st = strategy_find(name);
+		if (!st)
+			return rl_fail(e, RL_EINPUT, "%s: unknown strategy '%s' (race --list shows them)",
+				       where, name);
+		for (unsigned i = 0; i < n; i++)
+			if (s->strategies[i] == st)
+				return rl_fail(e, RL_EINPUT, "%s: strategy '%s' listed twice", where, name);
+		if (n == MAX_LEVELS)
+			return rl_fail(e, RL_EINPUT, "%s: too many strategies", where);
+		s->strategies[n++] = st;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	s->n_strategies = n;
+	return 0;
+}
+
+static int set_list(uint64_t *dst, unsigned *n, const char *key, const char *v, uint64_t max,
+		    const char *where, struct rl_err *e)
+{
+	const char *why, *bad;
+	int k = count_list_parse(v, 1, max, dst, MAX_LEVELS, &why, &bad);
+	if (k < 0) {
+		size_t len = strcspn(bad, ",");
+		return rl_fail(e, RL_EINPUT, "%s: %s '%.*s' %s", where, key, (int)len, bad, why);
+	}
+	*n = (unsigned)k;
+	return 0;
+}
+
+static int set_count(uint64_t *dst, const char *key, const char *v, uint64_t max,
+		     const char *where, struct rl_err *e)
+{
+	const char *why;
+	if (count_parse(v, 1, max, dst, &why) != 0)
+		return rl_fail(e, RL_EINPUT, "%s: %s '%s' %s", where, key, v, why);
+	return 0;
+}
+
+static int valid_name(const char *v)
+{
+	if (!*v)
+		return 0;
+	for (const char *p = v; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+int settings_set(struct settings *s, const char *key, const char *v, const char *where,
+		 struct rl_err *e)
+{
+	if (strcmp(key, "experiment") == 0) {
+		if (!valid_name(v) || strlen(v) >= sizeof s->experiment)
+			return rl_fail(e, RL_EINPUT,
+				       "%s: experiment name '%s' must be letters, digits, '-', '_' or '.'",
+				       where, v);
+		snprintf(s->experiment, sizeof s->experiment, "%s", v);
+		return 0;
+	}
+	if (strcmp(key, "strategy") == 0)
+		return set_strategies(s, v, where, e);
+	if (strcmp(key, "procs") == 0 || strcmp(key, "iters") == 0) {
+		int rc = key[0] == 'p'
+			? set_list(s->procs, &s->n_procs, key, v, MAX_PROCS, where, e)
+			: set_list(s->iters, &s->n_iters, key, v, INT64_MAX, where, e);
+		if (rc == 0)
+			snprintf(s->where_iters, sizeof s->where_iters, "%s", where);
+		return rc;
+	}
+	if (strcmp(key, "trials") == 0)
+		return set_count(&s->trials, key, v, MAX_TRIALS, where, e);
+	if (strcmp(key, "trial_timeout") == 0)
+		return set_count(&s->trial_timeout_s, key, v, 7 * 24 * 3600, where, e);
+	if (strcmp(key, "start") == 0) {
+		if (strcmp(v, "barrier") == 0)
+			s->start = START_BARRIER;
+		else if (strcmp(v, "fork") == 0)
+			s->start = START_FORK;
+		else
+			return rl_fail(e, RL_EINPUT, "%s: start '%s' must be barrier or fork", where, v);
+		return 0;
+	}
+	if (strcmp(key, "region") == 0) {
+		if (region_kind_parse(v, &s->region) != 0)
+			return rl_fail(e, RL_EINPUT, "%s: region '%s' must be anon, shm or sysv", where, v);
+		return 0;
+	}
+	if (strcmp(key, "output") == 0) {
+		if (!*v || strlen(v) >= sizeof s->output)
+			return rl_fail(e, RL_EINPUT, "%s: output path is empty or too long", where);
+		snprintf(s->output, sizeof s->output, "%s", v);
+		return 0;
+	}
+	return rl_fail(e, RL_EINPUT, "%s: unknown key '%s'", where, key);
+}
+
+static char *trim(char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+		*--end = '\0';
+	return p;
+}
+
+int settings_load(struct settings *s, const char *path, struct rl_err *e)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return rl_fail(e, RL_EINPUT, "%s: cannot read experiment file: %s", path, strerror(errno));
+	char line[4096], where[4200];
+	int rc = 0;
+	for (unsigned no = 1; rc == 0 && fgets(line, sizeof line, f); no++) {
+		snprintf(where, sizeof where, "%s:%u", path, no);
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = rl_fail(e, RL_EINPUT, "%s: line too long", where);
+			break;
+		}
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *p = trim(line);
+		if (!*p)
+			continue;
+		char *eq = strchr(p, '=');
+		if (!eq) {
+			rc = rl_fail(e, RL_EINPUT, "%s: expected 'key = value', got '%s'", where, p);
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(p), *val = trim(eq + 1);
+		if (!*val) {
+			rc = rl_fail(e, RL_EINPUT, "%s: key '%s' has no value", where, key);
+			break;
+		}
+		rc = settings_set(s, key, val, where, e);
+	}
+	if (rc == 0 && ferror(f))
+		rc = rl_fail(e, RL_EINPUT, "%s: read error", path);
+	fclose(f);
+	return rc;
+}
+
+int settings_check(const struct settings *s, struct rl_err *e)
+{
+	uint64_t maxp = 0, maxi = 0;
+	for (unsigned i = 0; i < s->n_procs; i++)
+		if (s->procs[i] > maxp)
+			maxp = s->procs[i];
+	for (unsigned i = 0; i < s->n_iters; i++)
+		if (s->iters[i] > maxi)
+			maxi = s->iters[i];
+	uint64_t prod;
+	if (__builtin_mul_overflow(maxp, maxi, &prod) || prod > (uint64_t)INT64_MAX)
+		return rl_fail(e, RL_EINPUT,
+			       "%s: procs %llu x iters %llu overflows the 64-bit counter (at most %lld)",
+			       s->where_iters, (unsigned long long)maxp, (unsigned long long)maxi,
+			       (long long)INT64_MAX);
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* settings.h - what one run of race does, from an experiment file and options.
+ *
+ * Both sources go through settings_set(), one key table, so a key means the
+ * same and is checked the same way in a file and on the command line. */
+#ifndef RACELAB_SETTINGS_H
+#define RACELAB_SETTINGS_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "region.h"
+#include "strategy.h"
+
+#define MAX_LEVELS 64      /* items in one list */
+#define MAX_PROCS  1024u   /* workers in one trial */
+#define MAX_TRIALS 1000000u
+
+enum start_mode { START_BARRIER, START_FORK };
+
+struct settings {
+	char experiment[64];
+	const struct strategy *strategies[MAX_LEVELS];
+	unsigned n_strategies;
+	uint64_t procs[MAX_LEVELS];
+	unsigned n_procs;
+	uint64_t iters[MAX_LEVELS];
+	unsigned n_iters;
+	uint64_t trials;
+	enum start_mode start;
+	enum region_kind region;
+	uint64_t trial_timeout_s;
+	char output[4096];          /* "" = default, "-" = stdout */
+	char where_iters[4200];     /* where the last iters/procs came from, for errors */
+};
+
+void settings_defaults(struct settings *s);
+
+/* Set one key. `where` names the source for messages: "--procs" or "file:line". */
+int settings_set(struct settings *s, const char *key, const char *value, const char *where,
+		 struct rl_err *e);
+
+/* Read `key = value` lines (# comments, blank lines) from an experiment file. */
+int settings_load(struct settings *s, const char *path, struct rl_err *e);
+
+/* Cross-checks once every source is applied: procs x iters fits the counter. */
+int settings_check(const struct settings *s, struct rl_err *e);
+
+/* The keys, for --help: name, value syntax, meaning. */
+struct settings_key {
+	const char *key;
+	const char *syntax;
+	const char *help;
+};
+extern const struct settings_key settings_keys[];
+
+const char *start_mode_name(enum start_mode m);
+
+#endif

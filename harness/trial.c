@@ -1,0 +1,397 @@
+/* trial.c - the harness proper: processes, region, start barrier, clock.
+ *
+ * The parent never increments. It forks `procs` workers; each attaches to the
+ * region, says it is ready and (with --start barrier) blocks on a futex until
+ * the parent opens the gate with one FUTEX_WAKE for all. Blocking rather than
+ * spinning keeps procs > cores working. Each worker timestamps its own start
+ * and end with CLOCK_MONOTONIC, which all processes share.
+ *
+ * The parent keeps SIGCHLD, SIGINT, SIGTERM and SIGHUP blocked and waits for
+ * them with sigtimedwait(): no signal handler, no global flag, and the trial's
+ * watchdog is the wait's timeout. */
+#define _GNU_SOURCE
+#include "trial.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_ORPHAN = 3, EXIT_ATTACH = 4 };
+#define READY_POLL_NS 20000000ull /* how often a parent waiting for attach looks at signals */
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+const char *trial_status_name(enum trial_status s)
+{
+	return s == TRIAL_OK ? "ok" : s == TRIAL_CRASHED ? "crashed" : "timeout";
+}
+
+const char *strategy_check_name(enum strategy_check c)
+{
+	return c == CHECK_EXACT ? "exact" : c == CHECK_AT_MOST ? "at_most" : "untouched";
+}
+
+static void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns)
+{
+	struct timespec ts = {(time_t)(timeout_ns / 1000000000ull), (long)(timeout_ns % 1000000000ull)};
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT, val, timeout_ns ? &ts : NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *word, int n)
+{
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
+double trial_overlap(const uint64_t *start, const uint64_t *end, unsigned n)
+{
+	if (n < 2)
+		return 0.0; /* a lone worker overlaps nobody */
+	uint64_t first_start = start[0], last_start = start[0];
+	uint64_t first_end = end[0], last_end = end[0];
+	for (unsigned i = 1; i < n; i++) {
+		if (start[i] < first_start) first_start = start[i];
+		if (start[i] > last_start) last_start = start[i];
+		if (end[i] < first_end) first_end = end[i];
+		if (end[i] > last_end) last_end = end[i];
+	}
+	if (last_end <= first_start || first_end <= last_start)
+		return 0.0;
+	return (double)(first_end - last_start) / (double)(last_end - first_start);
+}
+
+struct edge {
+	uint64_t t;
+	int d; /* +1 start, -1 end */
+};
+
+static int edge_cmp(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->d - y->d; /* ends first: touching intervals do not overlap */
+}
+
+double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n)
+{
+	if (n < 2)
+		return 0.0;
+	struct edge ev[2 * MAX_PROCS];
+	for (unsigned i = 0; i < n; i++) {
+		ev[2 * i] = (struct edge){start[i], +1};
+		ev[2 * i + 1] = (struct edge){end[i], -1};
+	}
+	qsort(ev, 2 * n, sizeof *ev, edge_cmp);
+	uint64_t both = 0;
+	int active = 0;
+	for (unsigned i = 0; i < 2 * n; i++) {
+		if (active >= 2)
+			both += ev[i].t - ev[i - 1].t;
+		active += ev[i].d;
+	}
+	uint64_t span = ev[2 * n - 1].t - ev[0].t;
+	return span ? (double)both / (double)span : 0.0;
+}
+
+static _Noreturn void worker(const struct trial_spec *t, struct region_map *m, unsigned w,
+			     pid_t parent)
+{
+	/* die with the parent, even if it died before this line */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(EXIT_ORPHAN);
+	sigprocmask(SIG_SETMASK, t->child_mask, NULL);
+
+	struct rl_err e;
+	if (region_attach(m, &e) != 0)
+		_exit(EXIT_ATTACH);
+	struct region *r = m->r;
+	struct worker_slot *slot = region_slot(r, w);
+	struct strategy_args a = {
+		.sync = region_strategy_sync(r), .data = m->data,
+		.worker = w, .procs = t->procs, .iters = t->iters,
+	};
+
+	atomic_fetch_add(&r->sync.ready, 1);
+	futex_wake(&r->sync.ready, 1);
+	if (t->start == START_BARRIER)
+		while (atomic_load(&r->sync.go) == 0)
+			futex_wait(&r->sync.go, 0, 0);
+
+	int cpu = sched_getcpu();
+	uint64_t t0 = now_ns();
+	t->s->increment(&a);
+	uint64_t t1 = now_ns();
+
+	slot->start_ns = t0;
+	slot->end_ns = t1;
+	slot->cpu = cpu;
+	slot->seen = t->s->read(&a);
+	atomic_thread_fence(memory_order_release);
+	slot->done = 1;
+	_exit(0);
+}
+
+struct crew {
+	pid_t pid[MAX_PROCS];
+	unsigned n;        /* forked */
+	unsigned alive;    /* not yet reaped */
+	unsigned failed;   /* exited non-zero or killed by a signal */
+};
+
+static void reap_status(struct crew *c, pid_t pid, int st)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->pid[i] == pid) {
+			c->pid[i] = 0;
+			c->alive--;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				c->failed++;
+			return;
+		}
+}
+
+static void reap_ready(struct crew *c)
+{
+	int st;
+	pid_t pid;
+	while (c->alive > 0 && (pid = waitpid(-1, &st, WNOHANG)) > 0)
+		reap_status(c, pid, st);
+}
+
+static void kill_all(struct crew *c)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->pid[i] > 0)
+			kill(c->pid[i], SIGKILL);
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->pid[i] > 0) {
+			int st;
+			while (waitpid(c->pid[i], &st, 0) < 0 && errno == EINTR)
+				;
+			c->pid[i] = 0;
+		}
+	c->alive = 0;
+}
+
+/* Wait up to `ns` for a signal in the wait set. Returns the signal, 0 on
+ * timeout. */
+static int wait_signal(const sigset_t *set, uint64_t ns)
+{
+	struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+	for (;;) {
+		int sig = sigtimedwait(set, NULL, &ts);
+		if (sig > 0)
+			return sig;
+		if (errno == EAGAIN)
+			return 0;
+		/* EINTR: a signal outside the set; go on */
+	}
+}
+
+static int interrupted(struct crew *c, int sig, struct rl_err *e)
+{
+	kill_all(c);
+	e->signo = sig;
+	return rl_fail(e, RL_EINTR, "interrupted by %s", sigabbrev_np(sig));
+}
+
+static int shm_present(const struct region_map *m)
+{
+	char path[96];
+	struct stat st;
+	snprintf(path, sizeof path, "/dev/shm%s", m->name);
+	return stat(path, &st) == 0;
+}
+
+/* Fork and run; on return every worker is reaped. */
+static int run_crew(const struct trial_spec *t, struct region_map *m, struct crew *c,
+		    struct trial_result *res, struct rl_err *e)
+{
+	struct region *r = m->r;
+	pid_t parent = getpid();
+	uint64_t t_fork = now_ns(), deadline = t_fork + t->timeout_ns;
+
+	for (unsigned w = 0; w < t->procs; w++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			int err = errno;
+			kill_all(c);
+			return rl_fail(e, RL_ESYS, "fork worker %u of %u: %s", w + 1, t->procs,
+				       strerror(err));
+		}
+		if (pid == 0)
+			worker(t, m, w, parent);
+		c->pid[c->n++] = pid;
+		c->alive++;
+	}
+
+	/* every worker attached (and, with a barrier, waiting) */
+	for (;;) {
+		uint32_t ready = atomic_load(&r->sync.ready);
+		if (ready == t->procs)
+			break;
+		int sig = wait_signal(t->wait_set, 0);
+		if (sig == SIGCHLD) {
+			reap_ready(c);
+			if (c->failed > 0) {
+				kill_all(c);
+				res->status = TRIAL_CRASHED;
+				snprintf(res->detail, sizeof res->detail, "a worker died before it started");
+				return 0;
+			}
+		} else if (sig > 0) {
+			return interrupted(c, sig, e);
+		}
+		uint64_t now = now_ns();
+		if (now >= deadline) {
+			kill_all(c);
+			res->status = TRIAL_TIMEOUT;
+			snprintf(res->detail, sizeof res->detail, "workers did not attach in time");
+			return 0;
+		}
+		uint64_t left = deadline - now;
+		futex_wait(&r->sync.ready, ready, left < READY_POLL_NS ? left : READY_POLL_NS);
+	}
+
+	/* all attached: the name can go, so that even SIGKILL leaves nothing behind */
+	if (m->kind == REGION_SHM)
+		res->shm_visible = shm_present(m);
+	int rc = region_seal(m, e);
+	if (rc != 0) {
+		kill_all(c);
+		return rc;
+	}
+	if (m->kind == REGION_SHM)
+		res->shm_gone = !shm_present(m);
+
+	uint64_t release = t_fork;
+	if (t->start == START_BARRIER) {
+		release = now_ns();
+		atomic_store(&r->sync.go, 1);
+		futex_wake(&r->sync.go, INT_MAX);
+	}
+
+	for (;;) {
+		reap_ready(c);
+		if (c->alive == 0)
+			break;
+		uint64_t now = now_ns();
+		int sig = now < deadline ? wait_signal(t->wait_set, deadline - now) : 0;
+		if (sig == SIGCHLD)
+			continue;
+		if (sig > 0)
+			return interrupted(c, sig, e);
+		kill_all(c);
+		res->status = TRIAL_TIMEOUT;
+		snprintf(res->detail, sizeof res->detail, "trial ran past the %.0f s watchdog",
+			 (double)t->timeout_ns / 1e9);
+		return 0;
+	}
+	if (c->failed > 0) {
+		res->status = TRIAL_CRASHED;
+		snprintf(res->detail, sizeof res->detail, "%u of %u workers died", c->failed, t->procs);
+		return 0;
+	}
+
+	uint64_t start[MAX_PROCS], end[MAX_PROCS], last_end = release;
+	for (unsigned w = 0; w < t->procs; w++) {
+		struct worker_slot *s = region_slot(r, w);
+		start[w] = s->start_ns;
+		end[w] = s->end_ns;
+		if (end[w] > last_end)
+			last_end = end[w];
+	}
+	res->elapsed_ns = last_end - release;
+	res->overlap = trial_overlap(start, end, t->procs);
+	res->overlap_pair = trial_overlap_pair(start, end, t->procs);
+	return 0;
+}
+
+static void judge(const struct trial_spec *t, const struct region_map *m, struct trial_result *res)
+{
+	uint64_t exp = res->expected, fin = res->final;
+	switch (t->s->check) {
+	case CHECK_EXACT:
+		if (fin != exp) {
+			res->violation = 1;
+			snprintf(res->detail, sizeof res->detail, "final %llu != expected %llu",
+				 (unsigned long long)fin, (unsigned long long)exp);
+		}
+		break;
+	case CHECK_AT_MOST:
+		if (fin > exp) {
+			res->violation = 1;
+			snprintf(res->detail, sizeof res->detail, "final %llu > expected %llu",
+				 (unsigned long long)fin, (unsigned long long)exp);
+		}
+		break;
+	case CHECK_UNTOUCHED:
+		if (fin != 0) {
+			res->violation = 1;
+			snprintf(res->detail, sizeof res->detail,
+				 "the parent's private copy changed to %llu", (unsigned long long)fin);
+		}
+		for (unsigned w = 0; w < t->procs && !res->violation; w++) {
+			uint64_t seen = region_slot(m->r, w)->seen;
+			if (seen != t->iters) {
+				res->violation = 1;
+				snprintf(res->detail, sizeof res->detail,
+					 "worker %u saw %llu in its own copy, not %llu", w,
+					 (unsigned long long)seen, (unsigned long long)t->iters);
+			}
+		}
+		break;
+	}
+}
+
+int trial_run(const struct trial_spec *t, struct trial_result *res, struct rl_err *e)
+{
+	memset(res, 0, sizeof *res);
+	res->expected = (uint64_t)t->procs * t->iters;
+	res->shm_visible = res->shm_gone = -1;
+
+	struct region_map m;
+	int rc = region_create(&m, t->region, t->procs, t->s->private_data, e);
+	if (rc != 0)
+		return rc;
+	if (t->s->init) {
+		int err = t->s->init(region_strategy_sync(m.r));
+		if (err != 0) {
+			region_destroy(&m);
+			return rl_fail(e, RL_ESYS, "%s: init: %s", t->s->name, strerror(err));
+		}
+	}
+
+	struct crew c = {.n = 0};
+	rc = run_crew(t, &m, &c, res, e);
+	if (rc == 0) {
+		struct strategy_args a = {
+			.sync = region_strategy_sync(m.r), .data = m.data,
+			.worker = t->procs, .procs = t->procs, .iters = t->iters,
+		};
+		res->final = t->s->read(&a);
+		res->lost = (int64_t)(res->expected - res->final);
+		if (res->status == TRIAL_OK)
+			judge(t, &m, res);
+	}
+	if (t->s->fini)
+		t->s->fini(region_strategy_sync(m.r));
+	region_destroy(&m);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/* trial.h - one trial: create the region, fork the workers, release them
+ * together, time them, reap them, read the counter, check it. */
+#ifndef RACELAB_TRIAL_H
+#define RACELAB_TRIAL_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "region.h"
+#include "settings.h"
+#include "strategy.h"
+
+struct trial_spec {
+	const struct strategy *s;
+	unsigned procs;
+	uint64_t iters;
+	enum start_mode start;
+	enum region_kind region;
+	uint64_t timeout_ns;       /* watchdog: the whole trial, fork to last exit */
+	const sigset_t *wait_set;  /* blocked signals the trial waits on: CHLD + the fatal ones */
+	const sigset_t *child_mask;/* the signal mask workers run with */
+};
+
+enum trial_status { TRIAL_OK, TRIAL_CRASHED, TRIAL_TIMEOUT };
+
+struct trial_result {
+	uint64_t expected;
+	uint64_t final;          /* the counter as the parent reads it afterwards */
+	int64_t lost;            /* expected - final */
+	uint64_t elapsed_ns;     /* release to the last worker's end */
+	double overlap;          /* share of the trial all workers ran at once */
+	double overlap_pair;     /* share of the trial at least two workers ran at once */
+	enum trial_status status;
+	int violation;           /* the strategy's guarantee was broken */
+	int shm_visible;         /* shm: the name was in /dev/shm while attached (-1: n/a) */
+	int shm_gone;            /* shm: and was gone after the unlink (-1: n/a) */
+	char detail[200];        /* what went wrong, for stderr */
+};
+
+const char *trial_status_name(enum trial_status s);
+const char *strategy_check_name(enum strategy_check c);
+
+/* Run one trial. Returns 0 when the trial has a row to write (whatever its
+ * status), RL_EINTR when a fatal signal arrived (workers killed and reaped,
+ * e->signo set), or RL_ESYS when the trial could not be run at all. */
+int trial_run(const struct trial_spec *t, struct trial_result *res, struct rl_err *e);
+
+/* Overlap of the workers' [start, end] intervals, as a share of the span from
+ * the first start to the last end: the time all ran at once (0 for n < 2),
+ * and the time at least two ran at once, when a lost update is possible. */
+double trial_overlap(const uint64_t *start, const uint64_t *end, unsigned n);
+double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n);
+
+uint64_t now_ns(void);
+
+#endif
