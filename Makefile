@@ -69,7 +69,7 @@ deps:
 	  echo "  sudo apt-get install -y $$(echo $$missing)"; exit 1; fi
 
 test: all
-	prove -v tests/
+	prove -e bash tests/
 
 bench: all
 	@tests/bench/run

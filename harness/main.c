@@ -142,6 +142,14 @@ int main(int argc, char **argv)
 	int quiet = 0, c;
 	struct rl_err e = {0};
 
+	/* the command line as typed, before getopt permutes argv */
+	char cmdline[8192];
+	size_t used = 0;
+	cmdline[0] = '\0';
+	for (int i = 0; i < argc && used < sizeof cmdline; i++)
+		used += (size_t)snprintf(cmdline + used, sizeof cmdline - used, "%s%s", i ? " " : "",
+					 argv[i]);
+
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:p:n:t:e:o:qVh", longopts, NULL)) != -1) {
 		const char *key = NULL;
@@ -241,7 +249,7 @@ int main(int argc, char **argv)
 
 	struct csv_out out;
 	if (csv_open(&out, out_path, &e) != 0 ||
-	    (strcmp(out_path, "-") != 0 && meta_write(out_path, argc, argv, run_id, file, &e) != 0)) {
+	    (strcmp(out_path, "-") != 0 && meta_write(out_path, cmdline, run_id, file, &e) != 0)) {
 		fprintf(stderr, "race: %s\n", e.msg);
 		return 3;
 	}
@@ -269,7 +277,7 @@ int main(int argc, char **argv)
 					int sig = pending_fatal(&wait_set);
 					if (sig) {
 						e.signo = sig;
-						rc = rl_fail(&e, RL_EINTR, "interrupted by %s", sigabbrev_np(sig));
+						rc = rl_fail(&e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
 						break;
 					}
 					progress_show(&pr, cell, &t, n, s.trials, n == 1);

@@ -154,7 +154,7 @@ void plain_loop_text(char *buf, size_t len)
 		snprintf(buf, len, "unavailable (objdump not found)");
 }
 
-int meta_write(const char *csv_path, int argc, char **argv, const char *run_id,
+int meta_write(const char *csv_path, const char *cmdline, const char *run_id,
 	       const char *experiment_file, struct rl_err *e)
 {
 	char path[4200];
@@ -165,10 +165,8 @@ int meta_write(const char *csv_path, int argc, char **argv, const char *run_id,
 	if (!f)
 		return rl_fail(e, RL_ESYS, "%s: cannot create: %s", tmp, strerror(errno));
 
-	fprintf(f, "command=");
-	for (int i = 0; i < argc; i++)
-		fprintf(f, "%s%s", i ? " " : "", argv[i]);
-	fprintf(f, "\nrun_id=%s\n", run_id);
+	fprintf(f, "command=%s\n", cmdline);
+	fprintf(f, "run_id=%s\n", run_id);
 	fprintf(f, "experiment_file=%s\n", experiment_file ? experiment_file : "");
 	fprintf(f, "racelab_commit=%s\n", RACELAB_COMMIT);
 	fprintf(f, "racelab_dirty=%s\n", RACELAB_DIRTY);

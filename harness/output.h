@@ -21,7 +21,7 @@ int csv_write_row(struct csv_out *o, const char *run_id, const struct settings *
 int csv_close(struct csv_out *o, struct rl_err *e);
 
 /* <csv>.meta: how the data was made, one key=value a line. */
-int meta_write(const char *csv_path, int argc, char **argv, const char *run_id,
+int meta_write(const char *csv_path, const char *cmdline, const char *run_id,
 	       const char *experiment_file, struct rl_err *e);
 
 /* The disassembled plain loop as built, "insn; insn; ..." (or why not). */

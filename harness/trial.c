@@ -208,7 +208,7 @@ static int interrupted(struct crew *c, int sig, struct rl_err *e)
 {
 	kill_all(c);
 	e->signo = sig;
-	return rl_fail(e, RL_EINTR, "interrupted by %s", sigabbrev_np(sig));
+	return rl_fail(e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
 }
 
 static int shm_present(const struct region_map *m)

@@ -1,0 +1,42 @@
+# tests/lib.sh - TAP helpers for racelab's shell tests (run by `prove -e bash`).
+# Each test file sources this, calls plan N (or done_testing at the end).
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+RACE=build/race
+RACESTAT=build/racestat
+T_NUM=0
+T_FAIL=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/racelab-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+plan() { echo "1..$1"; }
+ok() { # ok COND-STATUS "name"
+	T_NUM=$((T_NUM + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $T_NUM - $2"; else echo "not ok $T_NUM - $2"; T_FAIL=$((T_FAIL + 1)); fi
+}
+check() { # check "name" command...   (passes when the command succeeds)
+	local name=$1; shift
+	"$@"; ok $? "$name"
+}
+diag() { echo "# $*"; }
+done_testing() { echo "1..$T_NUM"; [ "$T_FAIL" -eq 0 ]; }
+
+# refuse NAME PATTERN CMD...: exits non-zero, one stderr line matching PATTERN
+refuse() {
+	local name=$1 pat=$2; shift 2
+	local rc err
+	err=$("$@" 2>&1 >/dev/null); rc=$?
+	if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && printf '%s' "$err" | grep -qE -- "$pat"; then
+		ok 0 "$name"
+	else
+		ok 1 "$name"; diag "rc=$rc stderr: $err"
+	fi
+}
+
+# CSV helpers: column by name
+csv_col() { # csv_col FILE NAME -> prints the column's values
+	awk -F, -v n="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==n) c=i; next} {print $c}' "$1"
+}
+
+leftover_shm() { ls /dev/shm 2>/dev/null | grep -c '^racelab-'; }
+leftover_procs() { pgrep -x race | wc -l; }
