@@ -1,0 +1,143 @@
+/* racestat - lost-update statistics and histograms from race's trial CSVs.
+ *
+ *   racestat [options] FILE.csv [FILE.csv ...]
+ *
+ * Writes summary.csv, hist.csv and compare.csv into the output folder, each
+ * to a temporary name first and renamed only when all are complete, and
+ * prints the summary on stdout. Exit: 0 fine, 1 a cell had violations,
+ * 2 bad input, 3 a system error. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cells.h"
+#include "summary.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: racestat [options] FILE.csv [FILE.csv ...]\n"
+		"Group race's trials into cells (all trials sharing their factor columns) and\n"
+		"write summary.csv, hist.csv and compare.csv; several files are merged.\n\n"
+		"  -o, --output DIR        where the three files go (default results/)\n"
+		"  -f, --format table|markdown|csv   the summary on stdout (default table)\n"
+		"  -q, --quiet             nothing on stdout\n"
+		"  -h, --help              this help\n");
+}
+
+enum { OUT_SUMMARY, OUT_HIST, OUT_COMPARE, N_OUT };
+static const char *const out_names[N_OUT] = {"summary.csv", "hist.csv", "compare.csv"};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *outdir = "results";
+	enum out_format fmt = FMT_TABLE;
+	int quiet = 0, c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:f:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': outdir = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "table") == 0) fmt = FMT_TABLE;
+			else if (strcmp(optarg, "markdown") == 0) fmt = FMT_MARKDOWN;
+			else if (strcmp(optarg, "csv") == 0) fmt = FMT_CSV;
+			else {
+				fprintf(stderr, "racestat: --format '%s' must be table, markdown or csv\n", optarg);
+				return 2;
+			}
+			break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		case ':':
+			fprintf(stderr, "racestat: option '%s' needs a value\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "racestat: unknown option '%s' (racestat --help)\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "racestat: no input file (racestat --help)\n");
+		return 2;
+	}
+	gsl_set_error_handler_off(); /* every GSL result is checked instead */
+
+	struct dataset d;
+	memset(&d, 0, sizeof d);
+	struct rl_err e = {0};
+	int rc = 0;
+	for (int i = optind; i < argc && rc == 0; i++)
+		rc = dataset_load(&d, argv[i], &e);
+	if (rc == 0 && d.rows == 0)
+		rc = rl_fail(&e, RL_EINPUT, "%s: no trials, only a header", argv[argc - 1]);
+	struct summary *sum = NULL;
+	if (rc == 0 && !(sum = calloc(d.n_cells, sizeof *sum)))
+		rc = rl_fail(&e, RL_ESYS, "out of memory");
+	for (size_t i = 0; rc == 0 && i < d.n_cells; i++)
+		rc = summarize(&d.cells[i], &sum[i], &e);
+	if (rc != 0) {
+		fprintf(stderr, "racestat: %s\n", e.msg);
+		dataset_free(&d);
+		free(sum);
+		return rc == RL_EINPUT ? 2 : 3;
+	}
+
+	/* all three to temporary names, then renamed together */
+	char tmp[N_OUT][4200], final[N_OUT][4200];
+	int k;
+	for (k = 0; k < N_OUT && rc == 0; k++) {
+		snprintf(final[k], sizeof final[k], "%s/%s", outdir, out_names[k]);
+		snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", outdir, out_names[k], (long)getpid());
+		FILE *f = fopen(tmp[k], "w");
+		if (!f) {
+			rc = rl_fail(&e, RL_ESYS, "%s: cannot create: %s", tmp[k], strerror(errno));
+			break;
+		}
+		int wr = k == OUT_SUMMARY ? write_summary_csv(f, &d, sum)
+			: k == OUT_HIST ? write_hist_csv(f, &d, &e)
+			: write_compare_csv(f, &d, &e);
+		if (wr != 0 && k == OUT_SUMMARY)
+			rl_fail(&e, RL_ESYS, "write failed");
+		if (fclose(f) != 0 && wr == 0)
+			wr = rl_fail(&e, RL_ESYS, "%s: %s", tmp[k], strerror(errno));
+		if (wr != 0) {
+			rc = RL_ESYS;
+			k++;
+			break;
+		}
+	}
+	for (int j = 0; j < k; j++) {
+		if (rc == 0 && rename(tmp[j], final[j]) != 0)
+			rc = rl_fail(&e, RL_ESYS, "%s: rename: %s", final[j], strerror(errno));
+		if (rc != 0)
+			unlink(tmp[j]);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "racestat: %s\n", e.msg);
+		dataset_free(&d);
+		free(sum);
+		return 3;
+	}
+	if (!quiet)
+		print_summary(stdout, fmt, &d, sum);
+	size_t violations = 0;
+	for (size_t i = 0; i < d.n_cells; i++)
+		violations += d.cells[i].violations;
+	if (violations)
+		fprintf(stderr, "racestat: %zu trials broke their strategy's guarantee\n", violations);
+	dataset_free(&d);
+	free(sum);
+	return violations ? 1 : 0;
+}
