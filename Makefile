@@ -68,7 +68,7 @@ deps:
 	else echo "deps: missing packages; run:"; \
 	  echo "  sudo apt-get install -y $$(echo $$missing)"; exit 1; fi
 
-test: all
+test: all $(UNIT_TESTS)
 	prove -e bash tests/
 
 bench: all
@@ -76,3 +76,12 @@ bench: all
 
 clean:
 	rm -rf $(B) report/out
+
+# C unit tests (TAP), run by tests/*.t wrappers
+$(B)/tests/stats_test: tests/unit/stats_test.c $(B)/analysis/stats.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $^ $(GSL_LIBS) -lm
+$(B)/tests/harness_test: tests/unit/harness_test.c $(filter-out $(B)/harness/main.o,$(RACE_OBJ))
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iharness -I$(B) -o $@ $^ $(LDLIBS_RACE)
+UNIT_TESTS := $(B)/tests/stats_test $(B)/tests/harness_test

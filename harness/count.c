@@ -18,7 +18,7 @@ int count_parse(const char *s, uint64_t min, uint64_t max, uint64_t *out, const 
 	if (*p == '+')
 		p++;
 	for (; *p >= '0' && *p <= '9'; p++, digits++) {
-		if (mant > (UINT64_MAX - 9) / 10) {
+		if (mant > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
 			*why = "is too large";
 			return -1;
 		}
@@ -26,7 +26,7 @@ int count_parse(const char *s, uint64_t min, uint64_t max, uint64_t *out, const 
 	}
 	if (*p == '.') {
 		for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++) {
-			if (mant > (UINT64_MAX - 9) / 10) {
+			if (mant > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
 				if (*p != '0')
 					any_nonzero_dropped = 1;
 				frac--; /* digit dropped: it must be a trailing zero */

@@ -21,16 +21,19 @@ check() { # check "name" command...   (passes when the command succeeds)
 diag() { echo "# $*"; }
 done_testing() { echo "1..$T_NUM"; [ "$T_FAIL" -eq 0 ]; }
 
-# refuse NAME PATTERN CMD...: exits non-zero, one stderr line matching PATTERN
-refuse() {
-	local name=$1 pat=$2; shift 2
+# refused PATTERN CMD...: true when CMD exits non-zero with one stderr line
+# matching PATTERN; REFUSED says what happened
+refused() {
+	local pat=$1; shift
 	local rc err
 	err=$("$@" 2>&1 >/dev/null); rc=$?
-	if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && printf '%s' "$err" | grep -qE -- "$pat"; then
-		ok 0 "$name"
-	else
-		ok 1 "$name"; diag "rc=$rc stderr: $err"
-	fi
+	REFUSED="rc=$rc stderr: $err"
+	[ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && printf '%s' "$err" | grep -qE -- "$pat"
+}
+# refuse NAME PATTERN CMD...: a test that CMD is refused so
+refuse() {
+	local name=$1; shift
+	if refused "$@"; then ok 0 "$name"; else ok 1 "$name"; diag "$REFUSED"; fi
 }
 
 # CSV helpers: column by name

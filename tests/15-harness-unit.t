@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# The harness's pure parts, unit by unit (tests/unit/harness_test.c).
+cd "$(dirname "$0")/.." && exec build/tests/harness_test

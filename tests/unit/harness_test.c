@@ -1,0 +1,75 @@
+/* harness_test.c - the harness's pure parts: counts, lists, overlap. */
+#include <stdint.h>
+#include <string.h>
+
+#include "count.h"
+#include "tap.h"
+#include "trial.h"
+
+static void parses(const char *s, uint64_t want)
+{
+	uint64_t v = 0;
+	const char *why = "";
+	int rc = count_parse(s, 1, UINT64_MAX, &v, &why);
+	TAP_OK(rc == 0 && v == want, "count '%s' = %llu (got %llu %s)", s, (unsigned long long)want,
+	       (unsigned long long)v, rc ? why : "");
+}
+
+static void refused(const char *s, const char *want_why)
+{
+	uint64_t v;
+	const char *why = "";
+	int rc = count_parse(s, 1, INT64_MAX, &v, &why);
+	TAP_OK(rc != 0 && strstr(why, want_why), "count '%s' refused: %s", s, why);
+}
+
+int main(void)
+{
+	parses("100000", 100000);
+	parses("1e5", 100000);
+	parses("100k", 100000);
+	parses("1M", 1000000);
+	parses("2.5e3", 2500);
+	parses("1.5k", 1500);
+	parses("1E6", 1000000);
+	parses("+7", 7);
+	parses("18446744073709551615", UINT64_MAX);
+	parses("1e19", UINT64_C(10000000000000000000));
+	refused("0", "at least 1");
+	refused("-1", "negative");
+	refused("1.5", "whole number");
+	refused("1e-1", "whole number");
+	refused("1e", "empty exponent");
+	refused("", "not a number");
+	refused("abc", "not a number");
+	refused("10x", "not a number");
+	refused("1e19", "too large"); /* max INT64_MAX here */
+	refused("99999999999999999999999", "too large");
+	refused("1e999", "too large");
+
+	uint64_t out[8];
+	const char *why, *bad;
+	TAP_OK(count_list_parse("1,2,4,8", 1, 100, out, 8, &why, &bad) == 4 && out[3] == 8, "list 1,2,4,8");
+	TAP_OK(count_list_parse("1,,2", 1, 100, out, 8, &why, &bad) < 0 && strstr(why, "empty"), "list with an empty item refused");
+	TAP_OK(count_list_parse("1,2,x", 1, 100, out, 8, &why, &bad) < 0 && strcmp(bad, "x") == 0, "list names the bad item");
+
+	char buf[32];
+	count_format(1000000, buf, sizeof buf);
+	TAP_OK(strcmp(buf, "1e6") == 0, "format 1e6 (%s)", buf);
+	count_format(2500, buf, sizeof buf);
+	TAP_OK(strcmp(buf, "2500") == 0, "format 2500 (%s)", buf);
+
+	/* overlap: all at once over the span; pairwise */
+	uint64_t s1[] = {0, 50}, e1[] = {100, 150};
+	TAP_NEAR(trial_overlap(s1, e1, 2), 50.0 / 150.0, 1e-12, "two workers overlapping 50 of 150 ns");
+	TAP_NEAR(trial_overlap_pair(s1, e1, 2), 50.0 / 150.0, 1e-12, "pairwise overlap equals it for two");
+	uint64_t s2[] = {0, 100}, e2[] = {100, 200};
+	TAP_OK(trial_overlap(s2, e2, 2) == 0.0, "touching intervals do not overlap");
+	TAP_OK(trial_overlap_pair(s2, e2, 2) == 0.0, "touching intervals: no pairwise overlap");
+	uint64_t s3[] = {0, 10, 60}, e3[] = {50, 70, 100};
+	TAP_OK(trial_overlap(s3, e3, 3) == 0.0, "three workers never all at once");
+	TAP_NEAR(trial_overlap_pair(s3, e3, 3), 50.0 / 100.0, 1e-12, "three workers: two at once during 10-50 and 60-70");
+	uint64_t s4[] = {5}, e4[] = {10};
+	TAP_OK(trial_overlap(s4, e4, 1) == 0.0 && trial_overlap_pair(s4, e4, 1) == 0.0, "one worker: overlap 0 by definition");
+	return tap_done();
+}
