@@ -9,7 +9,9 @@ WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS)
-LDLIBS_RACE := -pthread
+# bind every symbol at start: otherwise each forked worker resolves the
+# libc functions only it calls (prctl, getppid, ...) again, in every trial
+LDLIBS_RACE := -pthread -Wl,-z,now
 GSL_CFLAGS := $(shell pkg-config --cflags gsl 2>/dev/null || gsl-config --cflags 2>/dev/null)
 GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || gsl-config --libs 2>/dev/null)
 PYTHON  := /usr/bin/python3
@@ -19,10 +21,12 @@ RACE_SRC := $(wildcard harness/*.c harness/strategies/*.c)
 RACE_OBJ := $(RACE_SRC:%.c=$(B)/%.o)
 STAT_SRC := $(wildcard analysis/*.c)
 STAT_OBJ := $(STAT_SRC:%.c=$(B)/%.o)
+UNIT_TESTS := $(B)/tests/stats_test $(B)/tests/harness_test
+BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/gencsv
 
 # Debian packages: build, analysis, report, tests
 DEB_PKGS := gcc make pkg-config libgsl-dev gnuplot-nox python3-matplotlib poppler-utils \
-	binutils perl datamash
+	binutils perl procps util-linux git datamash
 
 .PHONY: all deps test bench clean FORCE
 all: $(B)/race $(B)/racestat
@@ -64,14 +68,16 @@ deps:
 	if [ -z "$$missing" ]; then echo "deps: all installed"; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "deps: installing $$missing"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y --no-install-recommends $$missing || \
+	  { apt-get update && apt-get install -y --no-install-recommends $$missing; }; \
 	else echo "deps: missing packages; run:"; \
 	  echo "  sudo apt-get install -y $$(echo $$missing)"; exit 1; fi
 
 test: all $(UNIT_TESTS)
 	prove -e bash tests/
 
-bench: all
+bench: all $(BENCH_BIN)
 	@tests/bench/run
 
 clean:
@@ -84,4 +90,10 @@ $(B)/tests/stats_test: tests/unit/stats_test.c $(B)/analysis/stats.o
 $(B)/tests/harness_test: tests/unit/harness_test.c $(filter-out $(B)/harness/main.o,$(RACE_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iharness -I$(B) -o $@ $^ $(LDLIBS_RACE)
-UNIT_TESTS := $(B)/tests/stats_test $(B)/tests/harness_test
+
+$(B)/bench/loop: tests/bench/loop.c $(B)/harness/strategies/plain.o $(B)/harness/strategies/atomic.o $(B)/harness/strategies.o $(B)/harness/strategies/mutex.o $(B)/harness/strategies/private.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iharness -o $@ $^ $(LDLIBS_RACE)
+$(B)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<

@@ -64,8 +64,25 @@ int stat_cp_upper(size_t k, size_t n, double *upper)
 		*upper = -expm1(log(0.05) / (double)n);
 		return 0;
 	}
-	*upper = gsl_cdf_beta_Pinv(0.95, (double)k + 1.0, (double)(n - k));
-	return isfinite(*upper) ? 0 : -1;
+	double a = (double)k + 1.0, b = (double)(n - k);
+	double x = gsl_cdf_beta_Pinv(0.95, a, b);
+	if (isfinite(x) && x > 0.0 && x < 1.0) {
+		*upper = x;
+		return 0;
+	}
+	/* GSL's inverse gives up for large n: bisect the beta CDF instead */
+	double lo = (double)k / (double)n, hi = 1.0;
+	for (int i = 0; i < 200 && hi - lo > 1e-15; i++) {
+		double mid = (lo + hi) / 2.0, f = gsl_cdf_beta_P(mid, a, b);
+		if (!isfinite(f))
+			return -1;
+		if (f < 0.95)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*upper = (lo + hi) / 2.0;
+	return 0;
 }
 
 struct tagged {

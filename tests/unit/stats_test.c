@@ -27,6 +27,10 @@ int main(void)
 	TAP_NEAR(up, 0.0295, 5e-5, "exact upper bound 0/100");
 	stat_cp_upper(1, 10, &up);
 	TAP_NEAR(up, 0.3942, 5e-5, "exact upper bound 1/10 (qbeta(0.95, 2, 9))");
+	TAP_OK(stat_cp_upper(249756, 250001, &up) == 0 && up > 249756.0 / 250001 && up < 1.0,
+	       "exact upper bound for large n, where GSL's inverse gives up (%.6f)", up);
+	stat_cp_upper(500, 1000, &up);
+	TAP_NEAR(up, 0.5260, 5e-4, "exact upper bound 500/1000 (qbeta(0.95, 501, 500))");
 	stat_cp_upper(5, 5, &up);
 	TAP_OK(up == 1.0, "exact upper bound n/n is 1");
 	stat_cp_upper(0, 1, &up);
