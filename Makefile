@@ -28,7 +28,7 @@ BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/g
 DEB_PKGS := gcc make pkg-config libgsl-dev gnuplot-nox python3-matplotlib poppler-utils \
 	binutils perl procps util-linux git datamash
 
-.PHONY: all deps test bench clean FORCE
+.PHONY: all deps test bench clean report report-files FORCE
 all: $(B)/race $(B)/racestat
 
 $(B)/race: $(RACE_OBJ)
@@ -81,7 +81,8 @@ bench: all $(BENCH_BIN)
 	@tests/bench/run
 
 clean:
-	rm -rf $(B) report/out
+	rm -rf $(B) report/out results/*.csv results/*.csv.meta results/*.part* \
+		$(patsubst experiments/%.conf,results/%,$(wildcard experiments/*.conf))
 
 # C unit tests (TAP), run by tests/*.t wrappers
 $(B)/tests/stats_test: tests/unit/stats_test.c $(B)/analysis/stats.o
@@ -97,3 +98,43 @@ $(B)/bench/loop: tests/bench/loop.c $(B)/harness/strategies/plain.o $(B)/harness
 $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+# ------------------------------------------------------------------ report --
+# make report [EXPERIMENT=experiments/other.conf]
+# results/NAME.csv is rerun only when missing or older than the harness's
+# sources or the experiment file; the report then takes seconds.
+EXPERIMENT ?= experiments/default.conf
+EXP_NAME   := $(basename $(notdir $(EXPERIMENT)))
+REPORT_OUT := $(if $(filter default,$(EXP_NAME)),report/out,report/out/$(EXP_NAME))
+RESULT     := results/$(EXP_NAME).csv
+STATS      := results/$(EXP_NAME)
+SHM_RESULT := results/drill3-shm.csv
+HARNESS_SRC := $(wildcard harness/*.c harness/*.h harness/strategies/*.c)
+
+report: deps
+	@$(MAKE) --no-print-directory report-files
+
+report-files: $(REPORT_OUT)/report.html
+	@echo "report: $(REPORT_OUT)/report.html and $(REPORT_OUT)/slides.pdf"
+
+# race exits 1 when a guarantee was violated: the report shows that, so it goes
+# on. Written under .part first, so an interrupted run is never taken as done.
+define run_race
+	@mkdir -p results
+	$(B)/race $< -o $@.part || [ $$? -eq 1 ]
+	@mv $@.part.meta $@.meta && mv $@.part $@
+endef
+results/%.csv: experiments/%.conf $(HARNESS_SRC) | $(B)/race
+	$(run_race)
+ifneq ($(EXPERIMENT),experiments/$(EXP_NAME).conf)
+$(RESULT): $(EXPERIMENT) $(HARNESS_SRC) | $(B)/race
+	$(run_race)
+endif
+
+$(STATS)/summary.csv: $(RESULT) $(B)/racestat
+	@mkdir -p $(STATS)
+	$(B)/racestat -q $(RESULT) -o $(STATS) || [ $$? -eq 1 ]
+
+$(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) report/racereport.py $(wildcard report/fig/*.gp)
+	MPLBACKEND=Agg $(PYTHON) report/racereport.py --trials $(RESULT) --stats $(STATS) \
+		--experiment $(EXPERIMENT) --shm $(SHM_RESULT) --out $(REPORT_OUT)
