@@ -15,20 +15,30 @@ LDLIBS_RACE := -pthread -Wl,-z,now
 GSL_CFLAGS := $(shell pkg-config --cflags gsl 2>/dev/null || gsl-config --cflags 2>/dev/null)
 GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || gsl-config --libs 2>/dev/null)
 PYTHON  := /usr/bin/python3
+# make test SANITIZE=1: everything built with ASan + UBSan into build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifeq ($(SANITIZE),1)
+B       := build/san
+CFLAGS  += $(SAN_FLAGS)
+else
 B       := build
+endif
 
 RACE_SRC := $(wildcard harness/*.c harness/strategies/*.c)
 RACE_OBJ := $(RACE_SRC:%.c=$(B)/%.o)
 STAT_SRC := $(wildcard analysis/*.c)
 STAT_OBJ := $(STAT_SRC:%.c=$(B)/%.o)
 UNIT_TESTS := $(B)/tests/stats_test $(B)/tests/harness_test
+FUZZ_TARGETS := count settings csv
+REPLAY     := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
 BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/gencsv
 
 # Debian packages: build, analysis, report, tests
 DEB_PKGS := gcc make pkg-config libgsl-dev gnuplot-nox python3-matplotlib poppler-utils \
 	binutils perl procps util-linux git datamash
 
-.PHONY: all deps test bench clean report report-files FORCE
+.PHONY: all deps test bench clean report report-files fuzz FORCE
+.SECONDEXPANSION:
 all: $(B)/race $(B)/racestat
 
 $(B)/race: $(RACE_OBJ)
@@ -74,8 +84,8 @@ deps:
 	else echo "deps: missing packages; run:"; \
 	  echo "  sudo apt-get install -y $$(echo $$missing)"; exit 1; fi
 
-test: all $(UNIT_TESTS)
-	prove -e bash tests/
+test: all $(UNIT_TESTS) $(REPLAY)
+	RACELAB_BUILD=$(B) prove -e bash tests/
 
 bench: all $(BENCH_BIN)
 	@tests/bench/run
@@ -138,3 +148,35 @@ $(STATS)/summary.csv: $(RESULT) $(B)/racestat
 $(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) report/racereport.py $(wildcard report/fig/*.gp)
 	MPLBACKEND=Agg $(PYTHON) report/racereport.py --trials $(RESULT) --stats $(STATS) \
 		--experiment $(EXPERIMENT) --shm $(SHM_RESULT) --out $(REPORT_OUT)
+
+# ------------------------------------------------------------------ fuzzing --
+# libFuzzer targets (clang) for the count parser, the experiment-file parser
+# and racestat's CSV reader. `make test` replays every corpus (and every crash
+# saved there) under gcc's ASan + UBSan with tests/fuzz/replay.c.
+FUZZ_SRC_count    := harness/count.c
+FUZZ_SRC_settings := harness/count.c harness/settings.c harness/region.c harness/strategies.c \
+	$(wildcard harness/strategies/*.c)
+FUZZ_SRC_csv      := analysis/csv.c analysis/cells.c analysis/stats.c analysis/summary.c
+FUZZ_SECONDS ?= 60
+
+$(B)/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN_FLAGS) -Iharness -Ianalysis $(GSL_CFLAGS) -o $@ $^ \
+		$(GSL_LIBS) -lm -pthread
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*)
+	@mkdir -p $(dir $@)
+	clang -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined -Iharness -Ianalysis $(GSL_CFLAGS) \
+		-o $@ $^ $(GSL_LIBS) -lm -pthread
+
+fuzz:
+	@command -v clang >/dev/null && [ -n "$$(find /usr/lib -name 'libclang_rt.fuzzer*.a' 2>/dev/null | head -1)" ] || \
+	  { echo "fuzz: needs clang and libFuzzer; run: sudo apt-get install -y clang libclang-rt-14-dev"; exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(B)/fuzz/corpus-$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  $(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -artifact_prefix=tests/fuzz/corpus/$$t/crash- $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+	    2>&1 | grep -E '^(#[0-9]+.*DONE|Done|==[0-9]+==ERROR|SUMMARY)' || exit 1; \
+	done

@@ -14,6 +14,7 @@ import csv
 import html
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -162,8 +163,11 @@ def gnuplot(script, out, fmt, size, defs):
     expr = "; ".join("%s = %s" % kv for kv in d.items())
     p = subprocess.run(["gnuplot", "-e", expr, os.path.join("report", "fig", script)],
                        cwd=ROOT, capture_output=True, text=True)
-    # gnuplot prints warnings on stderr: a figure that warns is not trusted
-    if p.returncode != 0 or p.stderr.strip():
+    # gnuplot prints warnings on stderr: a figure that warns is not trusted,
+    # except for a flat range (say, nothing lost anywhere), which it widens itself
+    warnings = [l for l in p.stderr.splitlines()
+                if l.strip() and not re.search(r"Warning: empty [xyz]2? range", l)]
+    if p.returncode != 0 or warnings:
         raise ReportError("gnuplot %s: %s" % (script, p.stderr.strip() or "failed"))
     if not os.path.exists(out) or os.path.getsize(out) == 0:
         raise ReportError("gnuplot %s wrote no %s" % (script, out))
@@ -193,6 +197,19 @@ def draw_figures(data, args, figdir):
     }
     for s in data.strategies:
         common["COL_" + s.replace("-", "_")] = gp_str(data.color[s])
+    # overlap against loss, one row per plain trial, prepared here so that the
+    # figure works for CSVs with or without the later columns
+    xcol = "overlap_pair" if data.trials and "overlap_pair" in data.trials[0] else "overlap"
+    odata = os.path.join(figdir, "overlap-data.csv")
+    with open(odata, "w") as fh:
+        fh.write("procs,overlap,lost_frac\n")
+        for t in data.trials:
+            if t["strategy"] == "plain" and t.get("status", "ok") == "ok":
+                fh.write("%s,%s,%.9g\n" % (t["procs"], t[xcol], lost_of(t) / int(t["expected"])))
+    common["OVERLAP_DATA"] = gp_str(os.path.abspath(odata))
+    common["OVERLAP_LABEL"] = gp_str(
+        "share of the trial with at least two workers incrementing" if xcol == "overlap_pair"
+        else "share of the trial with all workers incrementing (overlap)")
     figs = []
     plan = [("hist_plain", (1400, 480), data.has("plain")),
             ("lost_frac", (1000, 600), data.has("plain")),
@@ -211,6 +228,15 @@ def draw_figures(data, args, figdir):
 
 # --------------------------------------------------------------- captions --
 
+def lost_of(t):
+    return int(t["expected"]) - int(t["final"])
+
+
+def overlap_of(t):
+    """When a lost update was possible: at least two workers at once."""
+    return float(t.get("overlap_pair") or t["overlap"])
+
+
 class Facts:
     """The numbers the captions, drills and slides quote, computed once."""
 
@@ -225,11 +251,11 @@ class Facts:
         plain = [t for t in d.trials if t["strategy"] == "plain" and t.get("status", "ok") == "ok"
                  and int(t["procs"]) > 1]
         self.multi = len(plain)
-        self.no_overlap = [t for t in plain if float(t.get("overlap_pair", t["overlap"])) == 0.0]
-        self.no_overlap_lossy = sum(1 for t in self.no_overlap if int(t["lost"]) > 0)
-        lossy = [t for t in plain if int(t["lost"]) > 0]
+        self.no_overlap = [t for t in plain if overlap_of(t) == 0.0]
+        self.no_overlap_lossy = sum(1 for t in self.no_overlap if lost_of(t) > 0)
+        lossy = [t for t in plain if lost_of(t) > 0]
         self.lossy = len(lossy)
-        self.lossy_overlap = (sum(float(t.get("overlap_pair", t["overlap"])) for t in lossy) / len(lossy)
+        self.lossy_overlap = (sum(overlap_of(t) for t in lossy) / len(lossy)
                               if lossy else None)
         self.controls = {}
         for s in ("atomic", "mutex", "private"):
@@ -616,8 +642,8 @@ def slides(d, f, path):
             for p in d.procs[1:] if len(d.procs) > 1 else d.procs:
                 pts = [t for t in d.trials if t["strategy"] == "plain" and int(t["procs"]) == p
                        and t.get("status", "ok") == "ok"]
-                ax.scatter([float(t.get("overlap_pair", t["overlap"])) for t in pts],
-                           [int(t["lost"]) / int(t["expected"]) for t in pts],
+                ax.scatter([overlap_of(t) for t in pts],
+                           [lost_of(t) / int(t["expected"]) for t in pts],
                            s=30, color=d.procs_color[p], label="%d" % p, alpha=0.8)
             ax.set_xlabel("share of trial with ≥ 2 workers running")
             ax.set_ylabel("share of increments lost")

@@ -10,7 +10,7 @@ whole_rows() { # every line ends in a newline and has the header's field count
 		[ "$(awk -F, '{print NF}' "$1" | sort -u | wc -l)" -eq 1 ]
 }
 wait_rows() { # wait until FILE has N data rows (up to 10 s)
-	for _ in $(seq 100); do [ "$(($(wc -l < "$1" 2>/dev/null || echo 1) - 1))" -ge "$2" ] && return 0; sleep 0.1; done
+	for _ in $(seq 100); do [ "$(($( (wc -l < "$1") 2>/dev/null || echo 1) - 1))" -ge "$2" ] && return 0; sleep 0.1; done
 	return 1
 }
 wait_gone() { # wait until no race process is left (up to 5 s)

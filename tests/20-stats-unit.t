@@ -1,3 +1,3 @@
 #!/usr/bin/env bash
 # racestat's statistics, unit by unit (tests/unit/stats_test.c).
-cd "$(dirname "$0")/.." && exec build/tests/stats_test
+cd "$(dirname "$0")/.." && exec "${RACELAB_BUILD:-build}/tests/stats_test"

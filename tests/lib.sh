@@ -2,8 +2,9 @@
 # Each test file sources this, calls plan N (or done_testing at the end).
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-RACE=build/race
-RACESTAT=build/racestat
+BUILD=${RACELAB_BUILD:-build}
+RACE=$BUILD/race
+RACESTAT=$BUILD/racestat
 T_NUM=0
 T_FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/racelab-test.XXXXXX")
