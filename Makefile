@@ -8,7 +8,7 @@ CSTD    := -std=c17
 WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS)
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS)
 # bind every symbol at start: otherwise each forked worker resolves the
 # libc functions only it calls (prctl, getppid, ...) again, in every trial
 LDLIBS_RACE := -pthread -Wl,-z,now

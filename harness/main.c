@@ -87,6 +87,8 @@ static void usage(FILE *f)
 		"  -o, --output FILE         CSV path, '-' for stdout (default results/NAME.csv for\n"
 		"                            an experiment file, stdout otherwise); FILE.meta beside it\n"
 		"  -q, --quiet               no progress line\n"
+		"      --resume              continue an interrupted sweep into the same CSV: a torn\n"
+		"                            last row is cut, recorded trials are skipped\n"
 		"      --list                list the strategies\n"
 		"  -V, --version             print the version\n"
 		"  -h, --help                this help\n\n"
@@ -132,6 +134,7 @@ int main(int argc, char **argv)
 		{"experiment", required_argument, NULL, 'e'},
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"resume", no_argument, NULL, 'r'},
 		{"list", no_argument, NULL, 'L'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
@@ -139,7 +142,7 @@ int main(int argc, char **argv)
 	};
 	struct cli_pair pairs[64];
 	unsigned npairs = 0;
-	int quiet = 0, c;
+	int quiet = 0, resume = 0, c;
 	struct rl_err e = {0};
 
 	/* the command line as typed, before getopt permutes argv */
@@ -164,6 +167,7 @@ int main(int argc, char **argv)
 		case 'e': key = "experiment"; break;
 		case 'o': key = "output"; break;
 		case 'q': quiet = 1; break;
+		case 'r': resume = 1; break;
 		case 'L':
 			for (unsigned i = 0; i < strategy_count; i++)
 				printf("%-10s %s\n", strategy_table[i]->name, strategy_table[i]->summary);
@@ -247,9 +251,27 @@ int main(int argc, char **argv)
 	strftime(run_id, sizeof run_id, "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(run_id + strlen(run_id), sizeof run_id - strlen(run_id), "-%ld", (long)getpid());
 
+	char fingerprint[4096];
+	settings_fingerprint(&s, fingerprint, sizeof fingerprint);
 	struct csv_out out;
-	if (csv_open(&out, out_path, &e) != 0 ||
-	    (strcmp(out_path, "-") != 0 && meta_write(out_path, cmdline, run_id, file, &e) != 0)) {
+	char **done_keys = NULL;
+	size_t n_done = 0;
+	struct stat st_out;
+	if (resume && strcmp(out_path, "-") == 0) {
+		fprintf(stderr, "race: --resume needs a CSV file (-o FILE or an experiment file)\n");
+		return 2;
+	}
+	if (resume && stat(out_path, &st_out) == 0) {
+		int rc = meta_resume(out_path, cmdline, run_id, fingerprint, &e);
+		if (rc == 0)
+			rc = csv_resume(&out, out_path, &done_keys, &n_done, &e);
+		if (rc != 0) {
+			fprintf(stderr, "race: %s\n", e.msg);
+			return rc == RL_EINPUT ? 2 : 3;
+		}
+	} else if (csv_open(&out, out_path, &e) != 0 ||
+		   (strcmp(out_path, "-") != 0 &&
+		    meta_write(out_path, cmdline, run_id, file, fingerprint, &e) != 0)) {
 		fprintf(stderr, "race: %s\n", e.msg);
 		return 3;
 	}
@@ -263,6 +285,7 @@ int main(int argc, char **argv)
 	int status = 0, rc = 0;
 	unsigned long bad_trials = 0;
 	unsigned cell = 0;
+	size_t seq = 0; /* the trial's place in the sweep, for --resume */
 	for (unsigned i = 0; i < s.n_strategies && rc == 0; i++)
 		for (unsigned j = 0; j < s.n_procs && rc == 0; j++)
 			for (unsigned k = 0; k < s.n_iters && rc == 0; k++) {
@@ -273,7 +296,19 @@ int main(int argc, char **argv)
 					.wait_set = &wait_set, .child_mask = &child_mask,
 				};
 				cell++;
-				for (unsigned long n = 1; n <= s.trials && rc == 0; n++) {
+				for (unsigned long n = 1; n <= s.trials && rc == 0; n++, seq++) {
+					if (seq < n_done) {
+						char key[256];
+						csv_row_key(key, sizeof key, t.s->name, t.procs, t.iters, n);
+						if (strcmp(key, done_keys[seq]) != 0) {
+							rc = rl_fail(&e, RL_EINPUT,
+								     "%s: row %zu is %s where this sweep has %s; will not resume",
+								     out_path, seq + 2, done_keys[seq], key);
+							break;
+						}
+						pr.done_work += trial_work(t.procs, t.iters);
+						continue;
+					}
 					int sig = pending_fatal(&wait_set);
 					if (sig) {
 						e.signo = sig;
@@ -301,6 +336,12 @@ int main(int argc, char **argv)
 			}
 	if (pr.on)
 		fprintf(stderr, "\r\033[K");
+	if (rc == 0 && n_done > seq)
+		rc = rl_fail(&e, RL_EINPUT, "%s: holds %zu rows, more than this sweep's %zu", out_path,
+			     n_done, seq);
+	for (size_t i = 0; i < n_done; i++)
+		free(done_keys[i]);
+	free(done_keys);
 
 	struct rl_err ce;
 	if (csv_close(&out, &ce) != 0 && rc == 0) {
@@ -315,7 +356,7 @@ int main(int argc, char **argv)
 	}
 	if (rc != 0) {
 		fprintf(stderr, "race: %s\n", e.msg);
-		return 3;
+		return rc == RL_EINPUT ? 2 : 3;
 	}
 	if (bad_trials)
 		fprintf(stderr, "race: %lu trials violated their guarantee or failed\n", bad_trials);

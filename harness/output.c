@@ -155,7 +155,7 @@ void plain_loop_text(char *buf, size_t len)
 }
 
 int meta_write(const char *csv_path, const char *cmdline, const char *run_id,
-	       const char *experiment_file, struct rl_err *e)
+	       const char *experiment_file, const char *fingerprint, struct rl_err *e)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s.meta", csv_path);
@@ -168,6 +168,7 @@ int meta_write(const char *csv_path, const char *cmdline, const char *run_id,
 	fprintf(f, "command=%s\n", cmdline);
 	fprintf(f, "run_id=%s\n", run_id);
 	fprintf(f, "experiment_file=%s\n", experiment_file ? experiment_file : "");
+	fprintf(f, "settings=%s\n", fingerprint);
 	fprintf(f, "racelab_commit=%s\n", RACELAB_COMMIT);
 	fprintf(f, "racelab_dirty=%s\n", RACELAB_DIRTY);
 	fprintf(f, "compiler=%s\n", RACELAB_CC);
@@ -203,5 +204,136 @@ int meta_write(const char *csv_path, const char *cmdline, const char *run_id,
 	}
 	if (rename(tmp, path) != 0)
 		return rl_fail(e, RL_ESYS, "%s: rename: %s", path, strerror(errno));
+	return 0;
+}
+
+void csv_row_key(char *buf, size_t len, const char *strategy, unsigned procs, uint64_t iters,
+		 unsigned long trial)
+{
+	snprintf(buf, len, "%s,%u,%llu,%lu", strategy, procs, (unsigned long long)iters, trial);
+}
+
+/* field i (0-based) of a CSV line without quotes: [*f, *f + *n) */
+static int field(const char *line, int i, const char **f, size_t *n)
+{
+	for (; i > 0; i--) {
+		line = strchr(line, ',');
+		if (!line)
+			return -1;
+		line++;
+	}
+	*f = line;
+	*n = strcspn(line, ",\n");
+	return 0;
+}
+
+int csv_resume(struct csv_out *o, const char *path, char ***keys, size_t *nkeys, struct rl_err *e)
+{
+	*keys = NULL;
+	*nkeys = 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return rl_fail(e, RL_EINPUT, "%s: cannot resume: %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0, nk = 0, kcap = 0;
+	ssize_t len;
+	long whole = 0; /* bytes in whole lines */
+	int rc = 0;
+	char **k = NULL;
+	for (unsigned long no = 1; (len = getline(&line, &cap, f)) > 0; no++) {
+		if (line[len - 1] != '\n')
+			break; /* a torn last line: cut below */
+		if (no == 1) {
+			if (strcmp(line, csv_header) != 0) {
+				rc = rl_fail(e, RL_EINPUT, "%s:1: not a race CSV of this version; cannot resume",
+					     path);
+				break;
+			}
+		} else {
+			const char *fs, *fp, *fi, *ft;
+			size_t ns, np, ni, nt;
+			if (field(line, 2, &fs, &ns) || field(line, 5, &fp, &np) ||
+			    field(line, 6, &fi, &ni) || field(line, 7, &ft, &nt)) {
+				rc = rl_fail(e, RL_EINPUT, "%s:%lu: a malformed row; cannot resume", path, no);
+				break;
+			}
+			if (nk == kcap) {
+				kcap = kcap ? 2 * kcap : 256;
+				char **nkp = realloc(k, kcap * sizeof *k);
+				if (!nkp) {
+					rc = rl_fail(e, RL_ESYS, "out of memory");
+					break;
+				}
+				k = nkp;
+			}
+			size_t klen = ns + np + ni + nt + 4;
+			k[nk] = malloc(klen);
+			if (!k[nk]) {
+				rc = rl_fail(e, RL_ESYS, "out of memory");
+				break;
+			}
+			snprintf(k[nk], klen, "%.*s,%.*s,%.*s,%.*s", (int)ns, fs, (int)np, fp, (int)ni, fi,
+				 (int)nt, ft);
+			nk++;
+		}
+		whole += len;
+	}
+	free(line);
+	fclose(f);
+	if (rc == 0 && whole == 0)
+		rc = rl_fail(e, RL_EINPUT, "%s: no header row; cannot resume", path);
+	if (rc == 0 && truncate(path, whole) != 0)
+		rc = rl_fail(e, RL_ESYS, "%s: truncate: %s", path, strerror(errno));
+	if (rc == 0) {
+		o->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		o->path = path;
+		o->rows = nk;
+		if (o->fd < 0)
+			rc = rl_fail(e, RL_ESYS, "%s: %s", path, strerror(errno));
+	}
+	if (rc != 0) {
+		for (size_t i = 0; i < nk; i++)
+			free(k[i]);
+		free(k);
+		return rc;
+	}
+	*keys = k;
+	*nkeys = nk;
+	return 0;
+}
+
+int meta_resume(const char *csv_path, const char *cmdline, const char *run_id,
+		const char *fingerprint, struct rl_err *e)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s.meta", csv_path);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return rl_fail(e, RL_EINPUT, "%s: missing, so the settings cannot be checked; cannot resume",
+			       path);
+	char *line = NULL;
+	size_t cap = 0;
+	int same = -1;
+	while (getline(&line, &cap, f) > 0)
+		if (strncmp(line, "settings=", 9) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			same = strcmp(line + 9, fingerprint) == 0;
+		}
+	free(line);
+	fclose(f);
+	if (same != 1)
+		return rl_fail(e, RL_EINPUT, "%s: made with other settings (%s); will not resume into it",
+			       csv_path, same < 0 ? "none recorded" : "see its .meta");
+	f = fopen(path, "a");
+	if (!f)
+		return rl_fail(e, RL_ESYS, "%s: %s", path, strerror(errno));
+	time_t now = time(NULL);
+	struct tm tm;
+	char when[32];
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "resumed_utc=%s\nresumed_run_id=%s\nresumed_command=%s\n", when, run_id, cmdline);
+	if (fclose(f) != 0)
+		return rl_fail(e, RL_ESYS, "%s: write failed", path);
 	return 0;
 }

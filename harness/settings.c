@@ -225,3 +225,21 @@ int settings_check(const struct settings *s, struct rl_err *e)
 			       (long long)INT64_MAX);
 	return 0;
 }
+
+void settings_fingerprint(const struct settings *s, char *buf, size_t len)
+{
+	size_t u = 0;
+#define PUT(...) (u += (size_t)snprintf(buf + u, u < len ? len - u : 0, __VA_ARGS__))
+	PUT("experiment=%s;strategy=", s->experiment);
+	for (unsigned i = 0; i < s->n_strategies; i++)
+		PUT("%s%s", i ? "," : "", s->strategies[i]->name);
+	PUT(";procs=");
+	for (unsigned i = 0; i < s->n_procs; i++)
+		PUT("%s%llu", i ? "," : "", (unsigned long long)s->procs[i]);
+	PUT(";iters=");
+	for (unsigned i = 0; i < s->n_iters; i++)
+		PUT("%s%llu", i ? "," : "", (unsigned long long)s->iters[i]);
+	PUT(";trials=%llu;start=%s;region=%s", (unsigned long long)s->trials,
+	    start_mode_name(s->start), region_kind_name(s->region));
+#undef PUT
+}

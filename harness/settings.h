@@ -55,4 +55,8 @@ extern const struct settings_key settings_keys[];
 
 const char *start_mode_name(enum start_mode m);
 
+/* Everything that decides which trials a sweep runs, as one line: a resumed
+   sweep must have the same. */
+void settings_fingerprint(const struct settings *s, char *buf, size_t len);
+
 #endif
