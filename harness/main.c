@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,42 @@ static void fmt_dur(double s, char *buf, size_t len)
 		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
 }
 
+/* The CPUs this process may use, where pinned workers go. */
+struct cpu_list {
+	int n;
+	int cpu[CPU_SETSIZE];
+};
+
+static int cpu_list_get(struct cpu_list *l)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return -1;
+	l->n = 0;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			l->cpu[l->n++] = c;
+	return l->n > 0 ? 0 : -1;
+}
+
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Each worker's CPU for this trial: round robin, all on the first, or random. */
+static void place_workers(const struct cpu_list *l, enum pin_mode pin, unsigned procs,
+			  uint64_t *rng, int *out)
+{
+	for (unsigned w = 0; w < procs; w++)
+		out[w] = pin == PIN_SPREAD ? l->cpu[w % (unsigned)l->n]
+		       : pin == PIN_RANDOM ? l->cpu[xorshift(rng) % (uint64_t)l->n]
+		       : l->cpu[0];
+}
+
 static void progress_show(struct progress *p, unsigned cell, const struct trial_spec *t,
 			  unsigned long trial, unsigned long trials, int force)
 {
@@ -80,8 +117,12 @@ static void usage(FILE *f)
 		"  -p, --procs LIST          worker processes per trial, e.g. 1,2,4,8 (default 2)\n"
 		"  -n, --iters LIST          increments per worker: 100000, 1e5, 100k, 1M (default 1e5)\n"
 		"  -t, --trials N            trials per cell (default 20)\n"
-		"      --start barrier|fork  release all workers together (default), or each as forked\n"
-		"      --region anon|shm|sysv  where the region lives (default anon)\n"
+		"      --workers LIST        processes (default) or threads, e.g. processes,threads\n"
+		"      --pin LIST            none (default), spread, same or random CPU placement\n"
+		"      --start LIST          barrier (default: futex, all released together), fork\n"
+		"                            (each as forked) or spin (busy-wait release)\n"
+		"      --region LIST         anon (default), shm (POSIX named) or sysv segment\n"
+		"      --seed N              seed for --pin random (default: from the clock)\n"
 		"      --trial-timeout SEC   watchdog per trial (default 600)\n"
 		"  -e, --experiment NAME     experiment name (default: the file's name, or adhoc)\n"
 		"  -o, --output FILE         CSV path, '-' for stdout (default results/NAME.csv for\n"
@@ -129,6 +170,9 @@ int main(int argc, char **argv)
 		{"iters", required_argument, NULL, 'n'},
 		{"trials", required_argument, NULL, 't'},
 		{"start", required_argument, NULL, 'S'},
+		{"workers", required_argument, NULL, 'W'},
+		{"pin", required_argument, NULL, 'P'},
+		{"seed", required_argument, NULL, 'D'},
 		{"region", required_argument, NULL, 'R'},
 		{"trial-timeout", required_argument, NULL, 'T'},
 		{"experiment", required_argument, NULL, 'e'},
@@ -162,6 +206,9 @@ int main(int argc, char **argv)
 		case 'n': key = "iters"; break;
 		case 't': key = "trials"; break;
 		case 'S': key = "start"; break;
+		case 'W': key = "workers"; break;
+		case 'P': key = "pin"; break;
+		case 'D': key = "seed"; break;
 		case 'R': key = "region"; break;
 		case 'T': key = "trial_timeout"; break;
 		case 'e': key = "experiment"; break;
@@ -252,7 +299,8 @@ int main(int argc, char **argv)
 	snprintf(run_id + strlen(run_id), sizeof run_id - strlen(run_id), "-%ld", (long)getpid());
 
 	char fingerprint[4096];
-	settings_fingerprint(&s, fingerprint, sizeof fingerprint);
+	settings_fingerprint(&s, fingerprint, sizeof fingerprint); /* seed 0: "from the clock" */
+	uint64_t seed = s.seed ? s.seed : now_ns() | 1;
 	struct csv_out out;
 	char **done_keys = NULL;
 	size_t n_done = 0;
@@ -271,69 +319,84 @@ int main(int argc, char **argv)
 		}
 	} else if (csv_open(&out, out_path, &e) != 0 ||
 		   (strcmp(out_path, "-") != 0 &&
-		    meta_write(out_path, cmdline, run_id, file, fingerprint, &e) != 0)) {
+		    meta_write(out_path, cmdline, run_id, file, fingerprint, seed, &e) != 0)) {
 		fprintf(stderr, "race: %s\n", e.msg);
 		return 3;
 	}
 
 	struct progress pr = {.on = !quiet && isatty(STDERR_FILENO), .t0 = now_ns()};
-	pr.cells = s.n_strategies * s.n_procs * s.n_iters;
-	for (unsigned a = 0; a < s.n_procs; a++)
-		for (unsigned b = 0; b < s.n_iters; b++)
-			pr.total_work += s.n_strategies * (double)s.trials * trial_work(s.procs[a], s.iters[b]);
+	pr.cells = settings_cells(&s);
+	for (unsigned c = 0; c < pr.cells; c++) {
+		struct cell_spec cs;
+		settings_cell(&s, c, &cs);
+		pr.total_work += (double)s.trials * trial_work(cs.procs, cs.iters);
+	}
+	struct cpu_list cpus;
+	if (cpu_list_get(&cpus) != 0) {
+		fprintf(stderr, "race: sched_getaffinity: %s\n", strerror(errno));
+		return 3;
+	}
+	uint64_t rng = seed;
 
 	int status = 0, rc = 0;
 	unsigned long bad_trials = 0;
-	unsigned cell = 0;
+	unsigned ncells = settings_cells(&s);
 	size_t seq = 0; /* the trial's place in the sweep, for --resume */
-	for (unsigned i = 0; i < s.n_strategies && rc == 0; i++)
-		for (unsigned j = 0; j < s.n_procs && rc == 0; j++)
-			for (unsigned k = 0; k < s.n_iters && rc == 0; k++) {
-				struct trial_spec t = {
-					.s = s.strategies[i], .procs = (unsigned)s.procs[j],
-					.iters = s.iters[k], .start = s.start, .region = s.region,
-					.timeout_ns = s.trial_timeout_s * 1000000000ull,
-					.wait_set = &wait_set, .child_mask = &child_mask,
-				};
-				cell++;
-				for (unsigned long n = 1; n <= s.trials && rc == 0; n++, seq++) {
-					if (seq < n_done) {
-						char key[256];
-						csv_row_key(key, sizeof key, t.s->name, t.procs, t.iters, n);
-						if (strcmp(key, done_keys[seq]) != 0) {
-							rc = rl_fail(&e, RL_EINPUT,
-								     "%s: row %zu is %s where this sweep has %s; will not resume",
-								     out_path, seq + 2, done_keys[seq], key);
-							break;
-						}
-						pr.done_work += trial_work(t.procs, t.iters);
-						continue;
-					}
-					int sig = pending_fatal(&wait_set);
-					if (sig) {
-						e.signo = sig;
-						rc = rl_fail(&e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
-						break;
-					}
-					progress_show(&pr, cell, &t, n, s.trials, n == 1);
-					struct trial_result r;
-					rc = trial_run(&t, &r, &e);
-					if (rc != 0)
-						break;
-					rc = csv_write_row(&out, run_id, &s, &t, n, &r, &e);
-					pr.done_work += trial_work(t.procs, t.iters);
-					if (r.violation || r.status != TRIAL_OK) {
-						bad_trials++;
-						status = 1;
-						if (pr.on)
-							fputc('\n', stderr);
-						fprintf(stderr, "race: %s: %s procs=%u iters=%llu trial %lu: %s\n",
-							r.violation ? "violation" : trial_status_name(r.status),
-							t.s->name, t.procs, (unsigned long long)t.iters, n,
-							r.detail);
-					}
+	struct trial_result *r = malloc(sizeof *r);
+	if (!r) {
+		fprintf(stderr, "race: out of memory\n");
+		return 3;
+	}
+	for (unsigned cell = 0; cell < ncells && rc == 0; cell++) {
+		struct cell_spec cs;
+		settings_cell(&s, cell, &cs);
+		int pin_cpu[MAX_PROCS];
+		struct trial_spec t = {
+			.s = cs.strategy, .procs = cs.procs, .iters = cs.iters, .workers = cs.workers,
+			.pin = cs.pin, .start = cs.start, .region = cs.region, .pin_cpu = pin_cpu,
+			.timeout_ns = s.trial_timeout_s * 1000000000ull,
+			.wait_set = &wait_set, .child_mask = &child_mask,
+		};
+		for (unsigned long n = 1; n <= s.trials && rc == 0; n++, seq++) {
+			if (seq < n_done) {
+				char key[256];
+				csv_row_key(key, sizeof key, &t, n);
+				if (strcmp(key, done_keys[seq]) != 0) {
+					rc = rl_fail(&e, RL_EINPUT,
+						     "%s: row %zu is %s where this sweep has %s; will not resume",
+						     out_path, seq + 2, done_keys[seq], key);
+					break;
 				}
+				pr.done_work += trial_work(t.procs, t.iters);
+				continue;
 			}
+			int sig = pending_fatal(&wait_set);
+			if (sig) {
+				e.signo = sig;
+				rc = rl_fail(&e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
+				break;
+			}
+			progress_show(&pr, cell + 1, &t, n, s.trials, n == 1);
+			place_workers(&cpus, t.pin, t.procs, &rng, pin_cpu);
+			rc = trial_run(&t, r, &e);
+			if (rc != 0 && rc != RL_EWORKER)
+				break;
+			int wrc = csv_write_row(&out, run_id, &s, &t, n, r, &e);
+			if (wrc != 0)
+				rc = wrc;
+			pr.done_work += trial_work(t.procs, t.iters);
+			if (r->violation || r->status != TRIAL_OK) {
+				bad_trials++;
+				status = 1;
+				if (pr.on)
+					fputc('\n', stderr);
+				fprintf(stderr, "race: %s: %s procs=%u iters=%llu trial %lu: %s\n",
+					r->violation ? "violation" : trial_status_name(r->status),
+					t.s->name, t.procs, (unsigned long long)t.iters, n, r->detail);
+			}
+		}
+	}
+	free(r);
 	if (pr.on)
 		fprintf(stderr, "\r\033[K");
 	if (rc == 0 && n_done > seq)
@@ -353,6 +416,11 @@ int main(int argc, char **argv)
 			out.rows);
 		/* 128 + signal, as a shell reports a death by that signal */
 		return 128 + e.signo;
+	}
+	if (rc == RL_EWORKER) {
+		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.path,
+			out.rows);
+		return 1;
 	}
 	if (rc != 0) {
 		fprintf(stderr, "race: %s\n", e.msg);

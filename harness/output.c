@@ -15,9 +15,13 @@
 
 #include "version.h"
 
+/* The first twelve columns are the documented core, in this order; the rest
+   follow. csv_resume() reads the factors back by these positions. */
 const char csv_header[] =
-	"run_id,experiment,strategy,start,region,procs,iters,trial,expected,final,lost,"
-	"elapsed_ns,overlap,overlap_pair,check,status,shm_visible,shm_gone\n";
+	"run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,elapsed_ns,"
+	"overlap,overlap_pair,region,workers,pin,check,status,shm_visible,shm_gone,cpus\n";
+enum { COL_STRATEGY = 2, COL_START = 3, COL_PROCS = 4, COL_ITERS = 5, COL_TRIAL = 6,
+       COL_REGION = 13, COL_WORKERS = 14, COL_PIN = 15 };
 
 static int write_all(struct csv_out *o, const char *buf, size_t len, struct rl_err *e)
 {
@@ -58,15 +62,21 @@ int csv_write_row(struct csv_out *o, const char *run_id, const struct settings *
 		  const struct trial_spec *t, unsigned long trial, const struct trial_result *r,
 		  struct rl_err *e)
 {
-	char row[512];
+	char row[512 + 12 * MAX_PROCS];
 	int n = snprintf(row, sizeof row,
-			 "%s,%s,%s,%s,%s,%u,%llu,%lu,%llu,%llu,%lld,%llu,%.6f,%.6f,%s,%s,%s,%s\n",
-			 run_id, s->experiment, t->s->name, start_mode_name(t->start),
-			 region_kind_name(t->region), t->procs, (unsigned long long)t->iters, trial,
-			 (unsigned long long)r->expected, (unsigned long long)r->final,
-			 (long long)r->lost, (unsigned long long)r->elapsed_ns, r->overlap, r->overlap_pair,
-			 strategy_check_name(t->s->check), trial_status_name(r->status),
-			 tri(r->shm_visible), tri(r->shm_gone));
+			 "%s,%s,%s,%s,%u,%llu,%lu,%llu,%llu,%lld,%llu,%.6f,%.6f,%s,%s,%s,%s,%s,%s,%s,",
+			 run_id, s->experiment, t->s->name, start_mode_name(t->start), t->procs,
+			 (unsigned long long)t->iters, trial, (unsigned long long)r->expected,
+			 (unsigned long long)r->final, (long long)r->lost,
+			 (unsigned long long)r->elapsed_ns, r->overlap, r->overlap_pair,
+			 region_kind_name(t->region), worker_kind_name(t->workers),
+			 pin_mode_name(t->pin), strategy_check_name(t->s->check),
+			 trial_status_name(r->status), tri(r->shm_visible), tri(r->shm_gone));
+	/* the CPU each worker started on, ';'-separated */
+	if (r->status == TRIAL_OK)
+		for (unsigned w = 0; w < t->procs; w++)
+			n += snprintf(row + n, sizeof row - (size_t)n, "%s%d", w ? ";" : "", (int)r->cpu[w]);
+	row[n++] = '\n';
 	int rc = write_all(o, row, (size_t)n, e);
 	if (rc == 0)
 		o->rows++;
@@ -155,7 +165,8 @@ void plain_loop_text(char *buf, size_t len)
 }
 
 int meta_write(const char *csv_path, const char *cmdline, const char *run_id,
-	       const char *experiment_file, const char *fingerprint, struct rl_err *e)
+	       const char *experiment_file, const char *fingerprint, uint64_t seed,
+	       struct rl_err *e)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s.meta", csv_path);
@@ -169,6 +180,7 @@ int meta_write(const char *csv_path, const char *cmdline, const char *run_id,
 	fprintf(f, "run_id=%s\n", run_id);
 	fprintf(f, "experiment_file=%s\n", experiment_file ? experiment_file : "");
 	fprintf(f, "settings=%s\n", fingerprint);
+	fprintf(f, "seed=%llu\n", (unsigned long long)seed);
 	fprintf(f, "racelab_commit=%s\n", RACELAB_COMMIT);
 	fprintf(f, "racelab_dirty=%s\n", RACELAB_DIRTY);
 	fprintf(f, "compiler=%s\n", RACELAB_CC);
@@ -207,10 +219,11 @@ int meta_write(const char *csv_path, const char *cmdline, const char *run_id,
 	return 0;
 }
 
-void csv_row_key(char *buf, size_t len, const char *strategy, unsigned procs, uint64_t iters,
-		 unsigned long trial)
+void csv_row_key(char *buf, size_t len, const struct trial_spec *t, unsigned long trial)
 {
-	snprintf(buf, len, "%s,%u,%llu,%lu", strategy, procs, (unsigned long long)iters, trial);
+	snprintf(buf, len, "%s,%s,%s,%s,%s,%u,%llu,%lu", t->s->name, worker_kind_name(t->workers),
+		 pin_mode_name(t->pin), start_mode_name(t->start), region_kind_name(t->region),
+		 t->procs, (unsigned long long)t->iters, trial);
 }
 
 /* field i (0-based) of a CSV line without quotes: [*f, *f + *n) */
@@ -250,10 +263,22 @@ int csv_resume(struct csv_out *o, const char *path, char ***keys, size_t *nkeys,
 				break;
 			}
 		} else {
-			const char *fs, *fp, *fi, *ft;
-			size_t ns, np, ni, nt;
-			if (field(line, 2, &fs, &ns) || field(line, 5, &fp, &np) ||
-			    field(line, 6, &fi, &ni) || field(line, 7, &ft, &nt)) {
+			/* the key csv_row_key() makes, read back from the row */
+			static const int cols[] = {COL_STRATEGY, COL_WORKERS, COL_PIN, COL_START,
+						   COL_REGION, COL_PROCS, COL_ITERS, COL_TRIAL};
+			char key[512];
+			size_t kl = 0;
+			int bad = 0;
+			for (size_t c = 0; c < sizeof cols / sizeof *cols && !bad; c++) {
+				const char *fs;
+				size_t fl;
+				if (field(line, cols[c], &fs, &fl) != 0 || kl + fl + 2 > sizeof key)
+					bad = 1;
+				else
+					kl += (size_t)snprintf(key + kl, sizeof key - kl, "%s%.*s", c ? "," : "",
+							       (int)fl, fs);
+			}
+			if (bad) {
 				rc = rl_fail(e, RL_EINPUT, "%s:%lu: a malformed row; cannot resume", path, no);
 				break;
 			}
@@ -266,14 +291,11 @@ int csv_resume(struct csv_out *o, const char *path, char ***keys, size_t *nkeys,
 				}
 				k = nkp;
 			}
-			size_t klen = ns + np + ni + nt + 4;
-			k[nk] = malloc(klen);
+			k[nk] = strdup(key);
 			if (!k[nk]) {
 				rc = rl_fail(e, RL_ESYS, "out of memory");
 				break;
 			}
-			snprintf(k[nk], klen, "%.*s,%.*s,%.*s,%.*s", (int)ns, fs, (int)np, fp, (int)ni, fi,
-				 (int)nt, ft);
 			nk++;
 		}
 		whole += len;

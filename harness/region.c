@@ -23,24 +23,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const kind_names[] = {
-	[REGION_ANON] = "anon", [REGION_SHM] = "shm", [REGION_SYSV] = "sysv",
+const char *const region_kind_names[] = {
+	[REGION_ANON] = "anon", [REGION_SHM] = "shm", [REGION_SYSV] = "sysv", NULL,
 };
 
 const char *region_kind_name(enum region_kind k)
 {
-	return kind_names[k];
+	return region_kind_names[k];
 }
 
-int region_kind_parse(const char *s, enum region_kind *k)
-{
-	for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
-		if (strcmp(s, kind_names[i]) == 0) {
-			*k = (enum region_kind)i;
-			return 0;
-		}
-	return -1;
-}
 
 static size_t round_up(size_t x, size_t to)
 {

@@ -44,6 +44,7 @@ struct region_sync {
 	/* the harness's start barrier: futex words */
 	_Atomic uint32_t ready;   /* workers attached and waiting */
 	_Atomic uint32_t go;      /* 0 until the parent releases them */
+	_Atomic uint32_t done;    /* workers finished (threads are waited on by it) */
 	/* the strategy's primitive (a process-shared mutex, ...), set up once
 	   by the creator through strategy.init */
 	alignas(CACHE_LINE) unsigned char strategy[SYNC_BYTES];
@@ -81,8 +82,8 @@ struct region_map {
 	char name[64];           /* shm: "/racelab-<pid>-<random>" */
 };
 
+extern const char *const region_kind_names[]; /* NULL-terminated */
 const char *region_kind_name(enum region_kind k);
-int region_kind_parse(const char *s, enum region_kind *k);
 
 /* Creator: make a region for up to `procs` workers. */
 int region_create(struct region_map *m, enum region_kind kind, unsigned procs,

@@ -13,16 +13,39 @@ const struct settings_key settings_keys[] = {
 	{"procs", "LIST", "worker processes per trial, e.g. 1,2,4,8"},
 	{"iters", "LIST", "increments per worker, e.g. 1e3,1e4,100k,1M"},
 	{"trials", "N", "trials per cell"},
-	{"start", "barrier|fork", "release all workers at once, or as each is forked"},
-	{"region", "anon|shm|sysv", "anonymous MAP_SHARED, POSIX named segment, System V segment"},
+	{"workers", "LIST", "processes (fork) or threads (pthreads in one process)"},
+	{"pin", "LIST", "CPU placement: none, spread (round robin), same (one CPU), random"},
+	{"start", "LIST", "barrier (futex), fork (each as forked), spin (busy-wait release)"},
+	{"region", "LIST", "anon (MAP_SHARED|MAP_ANONYMOUS), shm (shm_open), sysv (shmget)"},
+	{"seed", "N", "seed for pin = random (default: from the clock, recorded in .meta)"},
 	{"trial_timeout", "SECONDS", "kill a trial that runs longer (watchdog)"},
 	{"output", "FILE", "CSV path ('-' for stdout)"},
 	{NULL, NULL, NULL},
 };
 
+static const char *const start_names[] = {"barrier", "fork", "spin", NULL};
+static const char *const worker_names[] = {"processes", "threads", NULL};
+static const char *const pin_names[] = {"none", "spread", "same", "random", NULL};
+
 const char *start_mode_name(enum start_mode m)
 {
-	return m == START_FORK ? "fork" : "barrier";
+	return start_names[m];
+}
+
+const char *worker_kind_name(enum worker_kind k)
+{
+	return worker_names[k];
+}
+
+const char *pin_mode_name(enum pin_mode p)
+{
+	return pin_names[p];
+}
+
+static void one(struct enum_list *l, unsigned v)
+{
+	l->v[0] = v;
+	l->n = 1;
 }
 
 void settings_defaults(struct settings *s)
@@ -36,8 +59,10 @@ void settings_defaults(struct settings *s)
 	s->iters[0] = 100000;
 	s->n_iters = 1;
 	s->trials = 20;
-	s->start = START_BARRIER;
-	s->region = REGION_ANON;
+	one(&s->workers, WORKERS_PROCESSES);
+	one(&s->pin, PIN_NONE);
+	one(&s->start, START_BARRIER);
+	one(&s->region, REGION_ANON);
 	s->trial_timeout_s = 600;
 	snprintf(s->where_iters, sizeof s->where_iters, "defaults");
 }
@@ -101,6 +126,45 @@ static int set_count(uint64_t *dst, const char *key, const char *v, uint64_t max
 	return 0;
 }
 
+/* "a,b" of names from a table; "all" for every one */
+static int set_enum_list(struct enum_list *l, const char *const *names, const char *key,
+			 const char *v, const char *where, struct rl_err *e)
+{
+	struct enum_list out = {.n = 0};
+	if (strcmp(v, "all") == 0) {
+		for (unsigned i = 0; names[i]; i++)
+			out.v[out.n++] = i;
+		*l = out;
+		return 0;
+	}
+	for (const char *p = v;;) {
+		size_t len = strcspn(p, ",");
+		unsigned i;
+		for (i = 0; names[i]; i++)
+			if (strlen(names[i]) == len && strncmp(names[i], p, len) == 0)
+				break;
+		if (!names[i]) {
+			char allowed[128] = "";
+			for (unsigned k = 0; names[k]; k++)
+				snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
+					 k ? ", " : "", names[k]);
+			return rl_fail(e, RL_EINPUT, "%s: %s '%.*s' must be one of %s", where, key,
+				       (int)len, p, allowed);
+		}
+		for (unsigned k = 0; k < out.n; k++)
+			if (out.v[k] == i)
+				return rl_fail(e, RL_EINPUT, "%s: %s '%s' listed twice", where, key, names[i]);
+		if (out.n == MAX_LEVELS)
+			return rl_fail(e, RL_EINPUT, "%s: too many %s values", where, key);
+		out.v[out.n++] = i;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	*l = out;
+	return 0;
+}
+
 static int valid_name(const char *v)
 {
 	if (!*v)
@@ -137,20 +201,16 @@ int settings_set(struct settings *s, const char *key, const char *v, const char 
 		return set_count(&s->trials, key, v, MAX_TRIALS, where, e);
 	if (strcmp(key, "trial_timeout") == 0)
 		return set_count(&s->trial_timeout_s, key, v, 7 * 24 * 3600, where, e);
-	if (strcmp(key, "start") == 0) {
-		if (strcmp(v, "barrier") == 0)
-			s->start = START_BARRIER;
-		else if (strcmp(v, "fork") == 0)
-			s->start = START_FORK;
-		else
-			return rl_fail(e, RL_EINPUT, "%s: start '%s' must be barrier or fork", where, v);
-		return 0;
-	}
-	if (strcmp(key, "region") == 0) {
-		if (region_kind_parse(v, &s->region) != 0)
-			return rl_fail(e, RL_EINPUT, "%s: region '%s' must be anon, shm or sysv", where, v);
-		return 0;
-	}
+	if (strcmp(key, "start") == 0)
+		return set_enum_list(&s->start, start_names, key, v, where, e);
+	if (strcmp(key, "region") == 0)
+		return set_enum_list(&s->region, region_kind_names, key, v, where, e);
+	if (strcmp(key, "workers") == 0)
+		return set_enum_list(&s->workers, worker_names, key, v, where, e);
+	if (strcmp(key, "pin") == 0)
+		return set_enum_list(&s->pin, pin_names, key, v, where, e);
+	if (strcmp(key, "seed") == 0)
+		return set_count(&s->seed, key, v, UINT64_MAX, where, e);
 	if (strcmp(key, "output") == 0) {
 		if (!*v || strlen(v) >= sizeof s->output)
 			return rl_fail(e, RL_EINPUT, "%s: output path is empty or too long", where);
@@ -210,6 +270,13 @@ int settings_load(struct settings *s, const char *path, struct rl_err *e)
 
 int settings_check(const struct settings *s, struct rl_err *e)
 {
+	for (unsigned i = 0; i < s->n_strategies; i++)
+		for (unsigned k = 0; k < s->workers.n; k++)
+			if (s->strategies[i]->private_data && s->workers.v[k] == WORKERS_THREADS)
+				return rl_fail(e, RL_EINPUT,
+					       "strategy %s needs workers = processes: threads share one "
+					       "address space, so MAP_PRIVATE is not private between them",
+					       s->strategies[i]->name);
 	uint64_t maxp = 0, maxi = 0;
 	for (unsigned i = 0; i < s->n_procs; i++)
 		if (s->procs[i] > maxp)
@@ -239,7 +306,39 @@ void settings_fingerprint(const struct settings *s, char *buf, size_t len)
 	PUT(";iters=");
 	for (unsigned i = 0; i < s->n_iters; i++)
 		PUT("%s%llu", i ? "," : "", (unsigned long long)s->iters[i]);
-	PUT(";trials=%llu;start=%s;region=%s", (unsigned long long)s->trials,
-	    start_mode_name(s->start), region_kind_name(s->region));
+	const struct { const char *key; const struct enum_list *l; const char *const *names; } f[] = {
+		{"workers", &s->workers, worker_names}, {"pin", &s->pin, pin_names},
+		{"start", &s->start, start_names}, {"region", &s->region, region_kind_names},
+	};
+	for (unsigned k = 0; k < sizeof f / sizeof *f; k++) {
+		PUT(";%s=", f[k].key);
+		for (unsigned i = 0; i < f[k].l->n; i++)
+			PUT("%s%s", i ? "," : "", f[k].names[f[k].l->v[i]]);
+	}
+	PUT(";trials=%llu;seed=%llu", (unsigned long long)s->trials, (unsigned long long)s->seed);
 #undef PUT
+}
+
+unsigned settings_cells(const struct settings *s)
+{
+	return s->n_strategies * s->workers.n * s->pin.n * s->start.n * s->region.n * s->n_procs *
+	       s->n_iters;
+}
+
+void settings_cell(const struct settings *s, unsigned index, struct cell_spec *c)
+{
+	/* mixed radix, iters varying fastest */
+	c->iters = s->iters[index % s->n_iters];
+	index /= s->n_iters;
+	c->procs = (unsigned)s->procs[index % s->n_procs];
+	index /= s->n_procs;
+	c->region = (enum region_kind)s->region.v[index % s->region.n];
+	index /= s->region.n;
+	c->start = (enum start_mode)s->start.v[index % s->start.n];
+	index /= s->start.n;
+	c->pin = (enum pin_mode)s->pin.v[index % s->pin.n];
+	index /= s->pin.n;
+	c->workers = (enum worker_kind)s->workers.v[index % s->workers.n];
+	index /= s->workers.n;
+	c->strategy = s->strategies[index];
 }

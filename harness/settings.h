@@ -15,7 +15,15 @@
 #define MAX_PROCS  1024u   /* workers in one trial */
 #define MAX_TRIALS 1000000u
 
-enum start_mode { START_BARRIER, START_FORK };
+enum start_mode { START_BARRIER, START_FORK, START_SPIN };
+enum worker_kind { WORKERS_PROCESSES, WORKERS_THREADS };
+enum pin_mode { PIN_NONE, PIN_SPREAD, PIN_SAME, PIN_RANDOM };
+
+/* A factor given by name: its values' names, and the chosen values. */
+struct enum_list {
+	unsigned v[MAX_LEVELS];
+	unsigned n;
+};
 
 struct settings {
 	char experiment[64];
@@ -25,10 +33,10 @@ struct settings {
 	unsigned n_procs;
 	uint64_t iters[MAX_LEVELS];
 	unsigned n_iters;
+	struct enum_list workers, pin, start, region;
 	uint64_t trials;
-	enum start_mode start;
-	enum region_kind region;
 	uint64_t trial_timeout_s;
+	uint64_t seed;              /* for pin = random */
 	char output[4096];          /* "" = default, "-" = stdout */
 	char where_iters[4200];     /* where the last iters/procs came from, for errors */
 };
@@ -54,6 +62,22 @@ struct settings_key {
 extern const struct settings_key settings_keys[];
 
 const char *start_mode_name(enum start_mode m);
+const char *worker_kind_name(enum worker_kind k);
+const char *pin_mode_name(enum pin_mode p);
+
+/* One cell of the sweep: the factors' values. Cells are numbered
+   0 .. settings_cells()-1, strategy outermost, iters innermost. */
+struct cell_spec {
+	const struct strategy *strategy;
+	enum worker_kind workers;
+	enum pin_mode pin;
+	enum start_mode start;
+	enum region_kind region;
+	unsigned procs;
+	uint64_t iters;
+};
+unsigned settings_cells(const struct settings *s);
+void settings_cell(const struct settings *s, unsigned index, struct cell_spec *c);
 
 /* Everything that decides which trials a sweep runs, as one line: a resumed
    sweep must have the same. */

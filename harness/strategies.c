@@ -4,13 +4,20 @@
 #include "strategy.h"
 
 extern const struct strategy strategy_plain, strategy_atomic, strategy_mutex,
-	strategy_private;
+	strategy_private, strategy_sem, strategy_spin, strategy_atomic_relaxed,
+	strategy_plain_hoisted, strategy_sharded, strategy_false_shared;
 
 const struct strategy *const strategy_table[] = {
 	&strategy_plain,
 	&strategy_atomic,
 	&strategy_mutex,
 	&strategy_private,
+	&strategy_sem,
+	&strategy_spin,
+	&strategy_atomic_relaxed,
+	&strategy_plain_hoisted,
+	&strategy_sharded,
+	&strategy_false_shared,
 };
 
 const unsigned strategy_count = sizeof strategy_table / sizeof *strategy_table;

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdio.h>
@@ -108,20 +109,27 @@ double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n
 	return span ? (double)both / (double)span : 0.0;
 }
 
-static _Noreturn void worker(const struct trial_spec *t, struct region_map *m, unsigned w,
-			     pid_t parent)
+static inline void cpu_relax(void)
 {
-	/* die with the parent, even if it died before this line */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(EXIT_ORPHAN);
-	sigprocmask(SIG_SETMASK, t->child_mask, NULL);
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
 
-	struct rl_err e;
-	if (region_attach(m, &e) != 0)
-		_exit(EXIT_ATTACH);
+/* What every worker does, process or thread: take its CPU, say it is ready,
+ * wait for the release, increment between two timestamps, report. */
+static void worker_body(const struct trial_spec *t, const struct region_map *m, unsigned w)
+{
 	struct region *r = m->r;
 	struct worker_slot *slot = region_slot(r, w);
+	if (t->pin != PIN_NONE) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(t->pin_cpu[w], &set);
+		sched_setaffinity(0, sizeof set, &set); /* 0: this thread */
+	}
 	struct strategy_args a = {
 		.sync = region_strategy_sync(r), .data = m->data,
 		.worker = w, .procs = t->procs, .iters = t->iters,
@@ -132,6 +140,9 @@ static _Noreturn void worker(const struct trial_spec *t, struct region_map *m, u
 	if (t->start == START_BARRIER)
 		while (atomic_load(&r->sync.go) == 0)
 			futex_wait(&r->sync.go, 0, 0);
+	else if (t->start == START_SPIN)
+		while (atomic_load_explicit(&r->sync.go, memory_order_acquire) == 0)
+			cpu_relax();
 
 	int cpu = sched_getcpu();
 	uint64_t t0 = now_ns();
@@ -144,14 +155,47 @@ static _Noreturn void worker(const struct trial_spec *t, struct region_map *m, u
 	slot->seen = t->s->read(&a);
 	atomic_thread_fence(memory_order_release);
 	slot->done = 1;
+	atomic_fetch_add(&r->sync.done, 1);
+	futex_wake(&r->sync.done, 1);
+}
+
+static _Noreturn void worker_process(const struct trial_spec *t, struct region_map *m,
+				     unsigned w, pid_t parent)
+{
+	/* die with the parent, even if it died before this line */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(EXIT_ORPHAN);
+	sigprocmask(SIG_SETMASK, t->child_mask, NULL);
+	struct rl_err e;
+	if (region_attach(m, &e) != 0)
+		_exit(EXIT_ATTACH);
+	worker_body(t, m, w);
 	_exit(0);
+}
+
+struct thread_arg {
+	const struct trial_spec *t;
+	const struct region_map *m;
+	unsigned w;
+};
+
+static void *worker_thread(void *p)
+{
+	const struct thread_arg *a = p;
+	worker_body(a->t, a->m, a->w);
+	return NULL;
 }
 
 struct crew {
 	pid_t pid[MAX_PROCS];
-	unsigned n;        /* forked */
-	unsigned alive;    /* not yet reaped */
+	pthread_t tid[MAX_PROCS];
+	struct thread_arg arg[MAX_PROCS];
+	unsigned n;        /* started */
+	unsigned alive;    /* not yet reaped (processes) */
 	unsigned failed;   /* exited non-zero or killed by a signal */
+	int threads;
+	int stranded;      /* threads still running that nobody can stop */
 };
 
 static void reap_status(struct crew *c, pid_t pid, int st)
@@ -176,6 +220,11 @@ static void reap_ready(struct crew *c)
 
 static void kill_all(struct crew *c)
 {
+	if (c->threads) {
+		/* a thread cannot be killed: leave them to the process's exit */
+		c->stranded = c->n > 0;
+		return;
+	}
 	for (unsigned i = 0; i < c->n; i++)
 		if (c->pid[i] > 0)
 			kill(c->pid[i], SIGKILL);
@@ -219,15 +268,33 @@ static int shm_present(const struct region_map *m)
 	return stat(path, &st) == 0;
 }
 
-/* Fork and run; on return every worker is reaped. */
-static int run_crew(const struct trial_spec *t, struct region_map *m, struct crew *c,
-		    struct trial_result *res, struct rl_err *e)
+static void open_gate(struct region *r)
 {
-	struct region *r = m->r;
-	pid_t parent = getpid();
-	uint64_t t_fork = now_ns(), deadline = t_fork + t->timeout_ns;
+	atomic_store(&r->sync.go, 1);
+	futex_wake(&r->sync.go, INT_MAX);
+}
 
+/* Start the workers: fork them, or create threads. */
+static int start_crew(const struct trial_spec *t, struct region_map *m, struct crew *c,
+		      struct rl_err *e)
+{
+	pid_t parent = getpid();
 	for (unsigned w = 0; w < t->procs; w++) {
+		if (c->threads) {
+			c->arg[w] = (struct thread_arg){t, m, w};
+			int err = pthread_create(&c->tid[w], NULL, worker_thread, &c->arg[w]);
+			if (err != 0) {
+				/* the ones started run to their end, then we give up */
+				open_gate(m->r);
+				for (unsigned i = 0; i < c->n; i++)
+					pthread_join(c->tid[i], NULL);
+				c->n = 0;
+				return rl_fail(e, RL_ESYS, "pthread_create worker %u of %u: %s", w + 1,
+					       t->procs, strerror(err));
+			}
+			c->n++;
+			continue;
+		}
 		pid_t pid = fork();
 		if (pid < 0) {
 			int err = errno;
@@ -236,10 +303,47 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 				       strerror(err));
 		}
 		if (pid == 0)
-			worker(t, m, w, parent);
+			worker_process(t, m, w, parent);
 		c->pid[c->n++] = pid;
 		c->alive++;
 	}
+	return 0;
+}
+
+/* Threads: wait until all are done. Returns 0, a signal number, or -1 on the
+   deadline. */
+static int wait_threads(const struct trial_spec *t, struct region *r, struct crew *c,
+			uint64_t deadline)
+{
+	for (;;) {
+		uint32_t done = atomic_load(&r->sync.done);
+		if (done == c->n) {
+			for (unsigned i = 0; i < c->n; i++)
+				pthread_join(c->tid[i], NULL);
+			c->n = 0;
+			return 0;
+		}
+		int sig = wait_signal(t->wait_set, 0);
+		if (sig > 0 && sig != SIGCHLD)
+			return sig;
+		uint64_t now = now_ns();
+		if (now >= deadline)
+			return -1;
+		uint64_t left = deadline - now;
+		futex_wait(&r->sync.done, done, left < READY_POLL_NS ? left : READY_POLL_NS);
+	}
+}
+
+/* Start the workers and run the trial; on return every process is reaped
+   (threads that cannot be stopped are marked stranded). */
+static int run_crew(const struct trial_spec *t, struct region_map *m, struct crew *c,
+		    struct trial_result *res, struct rl_err *e)
+{
+	struct region *r = m->r;
+	uint64_t t_fork = now_ns(), deadline = t_fork + t->timeout_ns;
+	int rc = start_crew(t, m, c, e);
+	if (rc != 0)
+		return rc;
 
 	/* every worker attached (and, with a barrier, waiting) */
 	for (;;) {
@@ -272,8 +376,9 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 	/* all attached: the name can go, so that even SIGKILL leaves nothing behind */
 	if (m->kind == REGION_SHM)
 		res->shm_visible = shm_present(m);
-	int rc = region_seal(m, e);
+	rc = region_seal(m, e);
 	if (rc != 0) {
+		open_gate(r);
 		kill_all(c);
 		return rc;
 	}
@@ -281,13 +386,25 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		res->shm_gone = !shm_present(m);
 
 	uint64_t release = t_fork;
-	if (t->start == START_BARRIER) {
+	if (t->start != START_FORK) {
 		release = now_ns();
-		atomic_store(&r->sync.go, 1);
-		futex_wake(&r->sync.go, INT_MAX);
+		open_gate(r);
 	}
 
-	for (;;) {
+	if (c->threads) {
+		int sig = wait_threads(t, r, c, deadline);
+		if (sig > 0)
+			return interrupted(c, sig, e);
+		if (sig < 0) {
+			kill_all(c);
+			res->status = TRIAL_TIMEOUT;
+			snprintf(res->detail, sizeof res->detail,
+				 "trial ran past the %.0f s watchdog; threads cannot be stopped",
+				 (double)t->timeout_ns / 1e9);
+			return 0;
+		}
+	}
+	for (; !c->threads;) {
 		reap_ready(c);
 		if (c->alive == 0)
 			break;
@@ -314,6 +431,7 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		struct worker_slot *s = region_slot(r, w);
 		start[w] = s->start_ns;
 		end[w] = s->end_ns;
+		res->cpu[w] = s->cpu;
 		if (end[w] > last_end)
 			last_end = end[w];
 	}
@@ -378,8 +496,27 @@ int trial_run(const struct trial_spec *t, struct trial_result *res, struct rl_er
 		}
 	}
 
-	struct crew c = {.n = 0};
-	rc = run_crew(t, &m, &c, res, e);
+	struct crew *cp = calloc(1, sizeof *cp); /* 36 KiB: not on the stack */
+	if (!cp) {
+		if (t->s->fini)
+			t->s->fini(region_strategy_sync(m.r));
+		region_destroy(&m);
+		return rl_fail(e, RL_ESYS, "out of memory");
+	}
+	struct crew c0 = {.threads = t->workers == WORKERS_THREADS};
+	*cp = c0;
+	rc = run_crew(t, &m, cp, res, e);
+	int stranded = cp->stranded;
+	free(cp);
+	if (stranded) {
+		/* threads still run on the region: unlink its name, keep the memory,
+		   and let the process's exit end them */
+		struct rl_err ignore;
+		region_seal(&m, &ignore);
+		return rc != 0 ? rc
+			: rl_fail(e, RL_EWORKER, "%s: threads cannot be stopped; the sweep ends here",
+				  res->detail);
+	}
 	if (rc == 0) {
 		struct strategy_args a = {
 			.sync = region_strategy_sync(m.r), .data = m.data,

@@ -15,8 +15,11 @@ struct trial_spec {
 	const struct strategy *s;
 	unsigned procs;
 	uint64_t iters;
+	enum worker_kind workers;
+	enum pin_mode pin;
 	enum start_mode start;
 	enum region_kind region;
+	const int *pin_cpu;        /* pin != none: the CPU for each worker */
 	uint64_t timeout_ns;       /* watchdog: the whole trial, fork to last exit */
 	const sigset_t *wait_set;  /* blocked signals the trial waits on: CHLD + the fatal ones */
 	const sigset_t *child_mask;/* the signal mask workers run with */
@@ -36,6 +39,7 @@ struct trial_result {
 	int shm_visible;         /* shm: the name was in /dev/shm while attached (-1: n/a) */
 	int shm_gone;            /* shm: and was gone after the unlink (-1: n/a) */
 	char detail[200];        /* what went wrong, for stderr */
+	int32_t cpu[MAX_PROCS];  /* the CPU each worker started on */
 };
 
 const char *trial_status_name(enum trial_status s);
@@ -43,7 +47,9 @@ const char *strategy_check_name(enum strategy_check c);
 
 /* Run one trial. Returns 0 when the trial has a row to write (whatever its
  * status), RL_EINTR when a fatal signal arrived (workers killed and reaped,
- * e->signo set), or RL_ESYS when the trial could not be run at all. */
+ * e->signo set), RL_ESYS when the trial could not be run at all, or
+ * RL_EWORKER when threads ran past the watchdog: the row is still to be
+ * written, then the process must exit, since threads cannot be killed. */
 int trial_run(const struct trial_spec *t, struct trial_result *res, struct rl_err *e);
 
 /* Overlap of the workers' [start, end] intervals, as a share of the span from

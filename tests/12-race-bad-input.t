@@ -13,7 +13,7 @@ refuse "iters fraction" "iters '1.5' is not a whole number" $RACE -n 1.5 -o "$TM
 refuse "iters beyond 64 bits" "iters '1e30' is too large" $RACE -n 1e30 -o "$TMP/x.csv"
 refuse "procs x iters overflow" "overflows the 64-bit counter" $RACE -p 1024 -n 1e16 -o "$TMP/x.csv"
 refuse "trials 0" "trials '0' must be at least 1" $RACE -t 0 -o "$TMP/x.csv"
-refuse "bad start" "start 'soon' must be barrier or fork" $RACE --start soon -o "$TMP/x.csv"
+refuse "bad start" "start 'soon' must be one of barrier, fork, spin" $RACE --start soon -o "$TMP/x.csv"
 refuse "unknown option" "unknown option '--frobnicate'" $RACE --frobnicate
 refuse "unreadable file" "no/such.conf: cannot read experiment file" $RACE no/such.conf
 printf 'procs = 2\ncolour = blue\n' > "$TMP/k.conf"

@@ -8,25 +8,25 @@ mkd() { mkdir -p "$TMP/$1"; echo "$TMP/$1"; }
 # sum_col FILE NAME ROWFILTER: value of column NAME in the first row matching an awk condition
 get() { awk -F, -v n="$2" "NR==1{for(i=1;i<=NF;i++) c[\$i]=i; next} $3 {print \$c[n]; exit}" "$1"; }
 
-$RACE -q -s all -p 1,2 -n 1e3,1e5 -t 6 -o "$TMP/run.csv"
+$RACE -q -s plain,atomic,mutex,private -p 1,2 -n 1e3,1e5 -t 6 -o "$TMP/run.csv"
 o=$(mkd a)
 $RACESTAT -q "$TMP/run.csv" -o "$o"; rc=$?
 ok $([ $rc -eq 0 ] && [ -s "$o/summary.csv" ] && [ -s "$o/hist.csv" ] && [ -s "$o/compare.csv" ]; echo $?) "writes summary.csv, hist.csv, compare.csv"
 want="n,expected,final_mean,final_sd,final_min,final_q1,final_median,final_q3,final_max,lost_mean,lost_sd,lost_median,lost_max,lost_frac_mean,lost_frac_lo,lost_frac_hi,p_loss,p_loss_lo,p_loss_hi,p_loss_upper,verdict,violations,ns_per_inc,overlap_mean"
-ok $(head -1 "$o/summary.csv" | grep -q "^experiment,strategy,start,region,procs,iters,$want"; echo $?) "summary.csv: factor columns, then the named statistics"
+ok $(head -1 "$o/summary.csv" | grep -q "^experiment,strategy,start,procs,iters,region,workers,pin,$want"; echo $?) "summary.csv: factor columns, then the named statistics"
 cells=$(($(wc -l < "$o/summary.csv") - 1))
 ok $([ $cells -eq 16 ]; echo $?) "16 cells from 4 strategies x 2 procs x 2 iters ($cells)"
 ok $(! grep -qi 'nan\|inf' "$o"/*.csv; echo $?) "no nan or inf in any output"
 # histogram counts add up to n in every cell
-bad=$(awk -F, 'FNR==1{next} NR==FNR{n[$1","$2","$3","$4","$5","$6]=$7; next} {s[$1","$2","$3","$4","$5","$6]+=$NF} END{for(k in n) if(s[k]!=n[k]) print k}' "$o/summary.csv" "$o/hist.csv" | wc -l)
+bad=$(awk -F, 'FNR==1{next} NR==FNR{k=$1; for(i=2;i<=8;i++) k=k","$i; n[k]=$9; next} {k=$1; for(i=2;i<=8;i++) k=k","$i; s[k]+=$NF} END{for(k in n) if(s[k]!=n[k]) print k}' "$o/summary.csv" "$o/hist.csv" | wc -l)
 ok $([ $bad -eq 0 ]; echo $?) "hist.csv: each cell's counts add up to its n"
-lo=$(get "$o/summary.csv" lost_frac_lo '$2=="atomic" && $5==2')
-hi=$(get "$o/summary.csv" lost_frac_hi '$2=="atomic" && $5==2')
-v=$(get "$o/summary.csv" verdict '$2=="atomic" && $5==2')
+lo=$(get "$o/summary.csv" lost_frac_lo '$2=="atomic" && $4==2')
+hi=$(get "$o/summary.csv" lost_frac_hi '$2=="atomic" && $4==2')
+v=$(get "$o/summary.csv" verdict '$2=="atomic" && $4==2')
 ok $([ "$lo" = 0 ] && [ "$hi" = 0 ] && [ "$v" = never ]; echo $?) "atomic: a constant cell has a zero-width interval and verdict never ($lo, $hi, $v)"
-up=$(get "$o/summary.csv" p_loss_upper '$2=="atomic" && $5==2')
+up=$(get "$o/summary.csv" p_loss_upper '$2=="atomic" && $4==2')
 ok $(awk -v u="$up" 'BEGIN{exit !(u > 0.39 && u < 0.40)}'; echo $?) "0 lossy of 6: exact upper bound 1 - 0.05^(1/6) = 0.393 ($up)"
-v=$(get "$o/summary.csv" verdict '$2=="private" && $5==2')
+v=$(get "$o/summary.csv" verdict '$2=="private" && $4==2')
 ok $([ "$v" = always ]; echo $?) "private: every trial lost everything, verdict always"
 ok $(head -1 "$o/compare.csv" | grep -q 'procs_a,procs_b,n_a,n_b,u,z,p$'; echo $?) "compare.csv header"
 p=$(get "$o/compare.csv" p '$2=="atomic"')
@@ -44,16 +44,16 @@ awk -F, 'BEGIN{OFS=","} {$3="\"" $3 "\""; printf "%s\r\n", $0}' "$TMP/run.csv" >
 o3=$(mkd crlf)
 $RACESTAT -q "$TMP/crlf.csv" -o "$o3"
 ok $(cmp -s "$o/summary.csv" "$o3/summary.csv"; echo $?) "CRLF line ends and quoted fields read the same"
-awk -F, 'BEGIN{OFS=","} {f=$10; for(i=10;i<NF;i++) $i=$(i+1); $NF=f; print}' "$TMP/run.csv" > "$TMP/moved.csv"
+awk -F, 'BEGIN{OFS=","} {f=$9; for(i=9;i<NF;i++) $i=$(i+1); $NF=f; print}' "$TMP/run.csv" > "$TMP/moved.csv"
 o4=$(mkd moved)
 $RACESTAT -q "$TMP/moved.csv" -o "$o4"
 ok $(cmp -s "$o/summary.csv" "$o4/summary.csv"; echo $?) "columns are found by name, in any order"
 
 # a new factor column splits cells with no change to racestat
-awk -F, 'BEGIN{OFS=","} NR==1{print $0,"workers"; next} {print $0, (NR%2 ? "threads" : "processes")}' "$TMP/run.csv" > "$TMP/wk.csv"
+awk -F, 'BEGIN{OFS=","} NR==1{print $0,"host"; next} {print $0, (NR%2 ? "alpha" : "beta")}' "$TMP/run.csv" > "$TMP/wk.csv"
 o5=$(mkd wk)
 $RACESTAT -q "$TMP/wk.csv" -o "$o5"
-ok $([ $(($(wc -l < "$o5/summary.csv") - 1)) -eq 32 ] && head -1 "$o5/summary.csv" | grep -q ',workers,n,'; echo $?) "an added factor column (workers) splits the cells"
+ok $([ $(($(wc -l < "$o5/summary.csv") - 1)) -eq 32 ] && head -1 "$o5/summary.csv" | grep -q ',host,n,'; echo $?) "an added factor column (host) splits the cells"
 
 # n = 1 and a histogram maximum
 printf '%s\nr,e,plain,barrier,2,10,1,20,17,3,100,0.5\n' "$H" > "$TMP/one.csv"

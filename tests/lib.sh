@@ -44,3 +44,8 @@ csv_col() { # csv_col FILE NAME -> prints the column's values
 
 leftover_shm() { ls /dev/shm 2>/dev/null | grep -c '^racelab-'; }
 leftover_procs() { pgrep -x race | wc -l; }
+# count_rows FILE 'CONDITION': data rows for which an awk condition holds;
+# the condition names columns as $c["final"]
+count_rows() {
+	awk -F, "NR==1{for(i=1;i<=NF;i++) c[\$i]=i; next} ($2){n++} END{print n+0}" "$1"
+}
