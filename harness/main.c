@@ -243,28 +243,48 @@ int main(int argc, char **argv)
 	}
 	const char *file = optind < argc ? argv[optind] : NULL;
 
-	struct settings s;
+	/* The plan: one settings per sweep. An experiment file with includes runs
+	   each included file's sweep in turn, on top of its own settings; options
+	   on the command line override them all. */
+	struct settings *plan = calloc(MAX_INCLUDES + 1, sizeof *plan);
+	if (!plan) {
+		fprintf(stderr, "race: out of memory\n");
+		return 3;
+	}
+	struct settings s; /* the top level: its name and output are the run's */
 	settings_defaults(&s);
+	unsigned nplan = 0;
+	int rc_in = 0;
 	if (file) {
 		default_experiment(file, s.experiment, sizeof s.experiment);
-		if (settings_load(&s, file, &e) != 0) {
-			fprintf(stderr, "race: %s\n", e.msg);
-			return 2;
-		}
+		rc_in = settings_load(&s, file, &e);
 	}
-	for (unsigned i = 0; i < npairs; i++) {
-		char where[64];
-		snprintf(where, sizeof where, "--%s", pairs[i].key);
-		for (char *q = where; *q; q++)
-			if (*q == '_')
-				*q = '-';
-		if (settings_set(&s, pairs[i].key, pairs[i].value, where, &e) != 0) {
-			fprintf(stderr, "race: %s\n", e.msg);
-			return 2;
+	for (unsigned k = 0; rc_in == 0 && k < (s.n_includes ? s.n_includes : 1); k++) {
+		struct settings *sub = &plan[nplan++];
+		*sub = s;
+		sub->n_includes = 0;
+		if (s.n_includes) {
+			default_experiment(s.includes[k], sub->experiment, sizeof sub->experiment);
+			rc_in = settings_load(sub, s.includes[k], &e);
+			if (rc_in == 0 && sub->n_includes)
+				rc_in = rl_fail(&e, RL_EINPUT, "%s: includes must not nest", s.includes[k]);
 		}
+		for (unsigned i = 0; rc_in == 0 && i < npairs; i++) {
+			char where[64];
+			snprintf(where, sizeof where, "--%s", pairs[i].key);
+			for (char *q = where; *q; q++)
+				if (*q == '_')
+					*q = '-';
+			rc_in = settings_set(sub, pairs[i].key, pairs[i].value, where, &e);
+			if (rc_in == 0 && (k == 0 || !s.n_includes))
+				settings_set(&s, pairs[i].key, pairs[i].value, where, &e);
+		}
+		if (rc_in == 0)
+			rc_in = settings_check(sub, &e);
 	}
-	if (settings_check(&s, &e) != 0) {
+	if (rc_in != 0) {
 		fprintf(stderr, "race: %s\n", e.msg);
+		free(plan);
 		return 2;
 	}
 
@@ -298,9 +318,15 @@ int main(int argc, char **argv)
 	strftime(run_id, sizeof run_id, "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(run_id + strlen(run_id), sizeof run_id - strlen(run_id), "-%ld", (long)getpid());
 
-	char fingerprint[4096];
-	settings_fingerprint(&s, fingerprint, sizeof fingerprint); /* seed 0: "from the clock" */
-	uint64_t seed = s.seed ? s.seed : now_ns() | 1;
+	char fingerprint[4096 * (MAX_INCLUDES + 1)];
+	size_t fl = 0;
+	for (unsigned k = 0; k < nplan && fl < sizeof fingerprint; k++) {
+		if (k)
+			fingerprint[fl++] = '|';
+		settings_fingerprint(&plan[k], fingerprint + fl, sizeof fingerprint - fl);
+		fl += strlen(fingerprint + fl);
+	}
+	uint64_t seed = s.seed ? s.seed : now_ns() | 1; /* 0: from the clock */
 	struct csv_out out;
 	char **done_keys = NULL;
 	size_t n_done = 0;
@@ -325,12 +351,15 @@ int main(int argc, char **argv)
 	}
 
 	struct progress pr = {.on = !quiet && isatty(STDERR_FILENO), .t0 = now_ns()};
-	pr.cells = settings_cells(&s);
-	for (unsigned c = 0; c < pr.cells; c++) {
-		struct cell_spec cs;
-		settings_cell(&s, c, &cs);
-		pr.total_work += (double)s.trials * trial_work(cs.procs, cs.iters);
-	}
+	for (unsigned k = 0; k < nplan; k++)
+		for (unsigned c = 0; c < settings_cells(&plan[k]); c++) {
+			struct cell_spec cs;
+			settings_cell(&plan[k], c, &cs);
+			if (!cell_applicable(&cs))
+				continue;
+			pr.cells++;
+			pr.total_work += (double)plan[k].trials * trial_work(cs.procs, cs.iters);
+		}
 	struct cpu_list cpus;
 	if (cpu_list_get(&cpus) != 0) {
 		fprintf(stderr, "race: sched_getaffinity: %s\n", strerror(errno));
@@ -340,24 +369,29 @@ int main(int argc, char **argv)
 
 	int status = 0, rc = 0;
 	unsigned long bad_trials = 0;
-	unsigned ncells = settings_cells(&s);
 	size_t seq = 0; /* the trial's place in the sweep, for --resume */
+	unsigned shown = 0; /* cells started, for the progress line */
 	struct trial_result *r = malloc(sizeof *r);
 	if (!r) {
 		fprintf(stderr, "race: out of memory\n");
 		return 3;
 	}
-	for (unsigned cell = 0; cell < ncells && rc == 0; cell++) {
+	for (unsigned k = 0; k < nplan && rc == 0; k++)
+	for (unsigned cell = 0; cell < settings_cells(&plan[k]) && rc == 0; cell++) {
+		const struct settings *sp = &plan[k];
 		struct cell_spec cs;
-		settings_cell(&s, cell, &cs);
+		settings_cell(sp, cell, &cs);
+		if (!cell_applicable(&cs))
+			continue;
+		shown++;
 		int pin_cpu[MAX_PROCS];
 		struct trial_spec t = {
 			.s = cs.strategy, .procs = cs.procs, .iters = cs.iters, .workers = cs.workers,
 			.pin = cs.pin, .start = cs.start, .region = cs.region, .pin_cpu = pin_cpu,
-			.timeout_ns = s.trial_timeout_s * 1000000000ull,
+			.timeout_ns = sp->trial_timeout_s * 1000000000ull,
 			.wait_set = &wait_set, .child_mask = &child_mask,
 		};
-		for (unsigned long n = 1; n <= s.trials && rc == 0; n++, seq++) {
+		for (unsigned long n = 1; n <= sp->trials && rc == 0; n++, seq++) {
 			if (seq < n_done) {
 				char key[256];
 				csv_row_key(key, sizeof key, &t, n);
@@ -376,12 +410,12 @@ int main(int argc, char **argv)
 				rc = rl_fail(&e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
 				break;
 			}
-			progress_show(&pr, cell + 1, &t, n, s.trials, n == 1);
+			progress_show(&pr, shown, &t, n, sp->trials, n == 1);
 			place_workers(&cpus, t.pin, t.procs, &rng, pin_cpu);
 			rc = trial_run(&t, r, &e);
 			if (rc != 0 && rc != RL_EWORKER)
 				break;
-			int wrc = csv_write_row(&out, run_id, &s, &t, n, r, &e);
+			int wrc = csv_write_row(&out, run_id, sp, &t, n, r, &e);
 			if (wrc != 0)
 				rc = wrc;
 			pr.done_work += trial_work(t.procs, t.iters);
@@ -397,6 +431,7 @@ int main(int argc, char **argv)
 		}
 	}
 	free(r);
+	free(plan);
 	if (pr.on)
 		fprintf(stderr, "\r\033[K");
 	if (rc == 0 && n_done > seq)

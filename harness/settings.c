@@ -18,6 +18,7 @@ const struct settings_key settings_keys[] = {
 	{"start", "LIST", "barrier (futex), fork (each as forked), spin (busy-wait release)"},
 	{"region", "LIST", "anon (MAP_SHARED|MAP_ANONYMOUS), shm (shm_open), sysv (shmget)"},
 	{"seed", "N", "seed for pin = random (default: from the clock, recorded in .meta)"},
+	{"include", "FILE", "(files only) run another experiment file too, into the same CSV"},
 	{"trial_timeout", "SECONDS", "kill a trial that runs longer (watchdog)"},
 	{"output", "FILE", "CSV path ('-' for stdout)"},
 	{NULL, NULL, NULL},
@@ -260,6 +261,23 @@ int settings_load(struct settings *s, const char *path, struct rl_err *e)
 			rc = rl_fail(e, RL_EINPUT, "%s: key '%s' has no value", where, key);
 			break;
 		}
+		if (strcmp(key, "include") == 0) {
+			if (s->n_includes == MAX_INCLUDES) {
+				rc = rl_fail(e, RL_EINPUT, "%s: more than %u includes", where, MAX_INCLUDES);
+				break;
+			}
+			/* relative to the including file's folder */
+			const char *slash = strrchr(path, '/');
+			int dir = val[0] == '/' || !slash ? 0 : (int)(slash - path + 1);
+			char *dst = s->includes[s->n_includes];
+			if ((size_t)snprintf(dst, sizeof s->includes[0], "%.*s%s", dir, path, val) >=
+			    sizeof s->includes[0]) {
+				rc = rl_fail(e, RL_EINPUT, "%s: include path too long", where);
+				break;
+			}
+			s->n_includes++;
+			continue;
+		}
 		rc = settings_set(s, key, val, where, e);
 	}
 	if (rc == 0 && ferror(f))
@@ -268,15 +286,23 @@ int settings_load(struct settings *s, const char *path, struct rl_err *e)
 	return rc;
 }
 
+int cell_applicable(const struct cell_spec *c)
+{
+	/* threads share one address space: MAP_PRIVATE is not private between them */
+	return !(c->strategy->private_data && c->workers == WORKERS_THREADS);
+}
+
 int settings_check(const struct settings *s, struct rl_err *e)
 {
-	for (unsigned i = 0; i < s->n_strategies; i++)
-		for (unsigned k = 0; k < s->workers.n; k++)
-			if (s->strategies[i]->private_data && s->workers.v[k] == WORKERS_THREADS)
-				return rl_fail(e, RL_EINPUT,
-					       "strategy %s needs workers = processes: threads share one "
-					       "address space, so MAP_PRIVATE is not private between them",
-					       s->strategies[i]->name);
+	int processes = 0;
+	for (unsigned k = 0; k < s->workers.n; k++)
+		processes |= s->workers.v[k] == WORKERS_PROCESSES;
+	for (unsigned i = 0; i < s->n_strategies && !processes; i++)
+		if (s->strategies[i]->private_data)
+			return rl_fail(e, RL_EINPUT,
+				       "strategy %s needs workers = processes: threads share one "
+				       "address space, so MAP_PRIVATE is not private between them",
+				       s->strategies[i]->name);
 	uint64_t maxp = 0, maxi = 0;
 	for (unsigned i = 0; i < s->n_procs; i++)
 		if (s->procs[i] > maxp)

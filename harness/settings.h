@@ -14,6 +14,7 @@
 #define MAX_LEVELS 64      /* items in one list */
 #define MAX_PROCS  1024u   /* workers in one trial */
 #define MAX_TRIALS 1000000u
+#define MAX_INCLUDES 16u
 
 enum start_mode { START_BARRIER, START_FORK, START_SPIN };
 enum worker_kind { WORKERS_PROCESSES, WORKERS_THREADS };
@@ -38,6 +39,8 @@ struct settings {
 	uint64_t trial_timeout_s;
 	uint64_t seed;              /* for pin = random */
 	char output[4096];          /* "" = default, "-" = stdout */
+	char includes[MAX_INCLUDES][512]; /* experiment files this one runs, in order */
+	unsigned n_includes;
 	char where_iters[4200];     /* where the last iters/procs came from, for errors */
 };
 
@@ -47,7 +50,9 @@ void settings_defaults(struct settings *s);
 int settings_set(struct settings *s, const char *key, const char *value, const char *where,
 		 struct rl_err *e);
 
-/* Read `key = value` lines (# comments, blank lines) from an experiment file. */
+/* Read `key = value` lines (# comments, blank lines) from an experiment file.
+   `include = other.conf` (a path relative to this file) adds a sub-experiment:
+   a file with includes runs each of them, in order, into one CSV. */
 int settings_load(struct settings *s, const char *path, struct rl_err *e);
 
 /* Cross-checks once every source is applied: procs x iters fits the counter. */
@@ -77,6 +82,8 @@ struct cell_spec {
 	uint64_t iters;
 };
 unsigned settings_cells(const struct settings *s);
+/* A cell that cannot be run (private with threads) is skipped by the sweep. */
+int cell_applicable(const struct cell_spec *c);
 void settings_cell(const struct settings *s, unsigned index, struct cell_spec *c);
 
 /* Everything that decides which trials a sweep runs, as one line: a resumed

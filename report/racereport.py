@@ -113,15 +113,31 @@ class Data:
     """racestat's outputs and the trials, with lookups by factor values."""
 
     def __init__(self, args):
-        self.summary = read_csv(os.path.join(args.stats, "summary.csv"))
-        self.hist = read_csv(os.path.join(args.stats, "hist.csv"))
-        self.compare = read_csv(os.path.join(args.stats, "compare.csv"))
-        self.trials = read_csv(args.trials)
+        self.all_summary = read_csv(os.path.join(args.stats, "summary.csv"))
+        if not self.all_summary:
+            raise ReportError("summary.csv has no cells")
+        self.all_trials = read_csv(args.trials)
         self.meta = read_meta(args.trials + ".meta")
         self.experiment_text = open(args.experiment).read() if args.experiment else ""
         self.shm = read_csv(args.shm) if args.shm and os.path.exists(args.shm) else None
-        if not self.summary:
-            raise ReportError("summary.csv has no cells")
+        # The main figures show one experiment (default, if the run has several)
+        # at one value of every other factor (the first the sweep ran): the
+        # lesson figures show the rest.
+        header = list(self.all_summary[0].keys())
+        self.factors = header[:header.index("n")]
+        exps = []
+        for r in self.all_summary:
+            if r.get("experiment") not in exps:
+                exps.append(r.get("experiment"))
+        self.experiments = exps
+        main = "default" if "default" in exps else exps[0]
+        first = next(r for r in self.all_summary if r.get("experiment") == main)
+        self.base = {f: first[f] for f in self.factors
+                     if f not in ("strategy", "procs", "iters")}
+        self.summary = [r for r in self.all_summary if self.is_base(r)]
+        self.hist = [r for r in read_csv(os.path.join(args.stats, "hist.csv")) if self.is_base(r)]
+        self.compare = [r for r in read_csv(os.path.join(args.stats, "compare.csv")) if self.is_base(r)]
+        self.trials = [t for t in self.all_trials if self.is_base(t)]
         self.strategies = []
         for r in self.summary:
             if r["strategy"] not in self.strategies:
@@ -134,6 +150,12 @@ class Data:
         for s in self.strategies:
             self.color[s] = STRATEGY_COLORS.get(s) or next(extra)
         self.procs_color = {p: PROCS_COLORS[i % len(PROCS_COLORS)] for i, p in enumerate(self.procs)}
+
+    def color_of(self, s):
+        return self.color.get(s) or STRATEGY_COLORS.get(s) or EXTRA_COLORS[0]
+
+    def is_base(self, row):
+        return all(row.get(f, v) == v for f, v in self.base.items())
 
     def cell(self, strategy, procs, iters):
         for r in self.summary:
@@ -178,10 +200,15 @@ def draw_figures(data, args, figdir):
     procs_words = " ".join(str(p) for p in data.procs)
     controls = [s for s in ("atomic", "mutex", "private") if data.has(s)]
     viol = {s: data.total(s, "violations") for s in controls}
+    # the main figures' rows, as gnuplot reads them
+    for name, rows in (("summary-main.csv", data.summary), ("hist-main.csv", data.hist)):
+        with open(os.path.join(figdir, name), "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0].keys()) if rows else ["none"])
+            w.writeheader()
+            w.writerows(rows)
     common = {
-        "SUMMARY": gp_str(os.path.abspath(os.path.join(args.stats, "summary.csv"))),
-        "HIST": gp_str(os.path.abspath(os.path.join(args.stats, "hist.csv"))),
-        "TRIALS": gp_str(os.path.abspath(args.trials)),
+        "SUMMARY": gp_str(os.path.abspath(os.path.join(figdir, "summary-main.csv"))),
+        "HIST": gp_str(os.path.abspath(os.path.join(figdir, "hist-main.csv"))),
         "PROCS": gp_str(procs_words),
         "PROCS_TICS": gp_str(", ".join(str(p) for p in data.procs)),
         "PROCS_COLORS": gp_str(" ".join(data.procs_color[p] for p in data.procs)),
@@ -226,6 +253,154 @@ def draw_figures(data, args, figdir):
     return figs
 
 
+# ---------------------------------------------------------------- lessons --
+
+LOCKS = ("atomic", "atomic-relaxed", "mutex", "sem", "spin")
+
+
+def lesson_rows(d, test):
+    """The summary rows of the first experiment whose rows pass `test`."""
+    for exp in d.experiments:
+        rows = [r for r in d.all_summary if r.get("experiment") == exp]
+        if test(rows):
+            return rows
+    return None
+
+
+def levels(rows, col):
+    out = []
+    for r in rows:
+        if r[col] not in out:
+            out.append(r[col])
+    return out
+
+
+def lessons(d):
+    """Figures for the later lessons, each where the data holds it: a dict with
+    title, caption, axes and series [(label, color, dash, [(x, y, lo, hi)])]."""
+    out = []
+    # the compiler: plain against plain-hoisted
+    rows = lesson_rows(d, lambda rs: {"plain", "plain-hoisted"} <= set(levels(rs, "strategy")))
+    if rows:
+        series, facts = [], []
+        for s in ("plain", "plain-hoisted"):
+            for k, p in enumerate(sorted({int(r["procs"]) for r in rows})):
+                pts = sorted((int(r["iters"]), num(r["p_loss"]), num(r["p_loss_lo"]), num(r["p_loss_hi"]))
+                             for r in rows if r["strategy"] == s and int(r["procs"]) == p)
+                series.append(("%s, %d procs" % (s, p), d.color_of(s), 1 + k, pts))
+        big = max(int(r["iters"]) for r in rows)
+        for s in ("plain", "plain-hoisted"):
+            rs = [r for r in rows if r["strategy"] == s and int(r["iters"]) == big]
+            n = sum(int(r["n"]) for r in rs)
+            lossy = sum(round(num(r["p_loss"]) * int(r["n"])) for r in rs)
+            facts.append("<i>%s</i> lost updates in %d of %d trials at %s iterations" % (s, lossy, n, fmt_count_html(big)))
+        out.append(dict(name="compiler", title="The compiler changes the race",
+                        xlabel="increments per worker", ylabel="P(a trial loses an update)",
+                        logx=True, logy=False, xtics=None, series=series,
+                        caption="plain (a volatile load, add and store per increment) against "
+                        "plain-hoisted (the same C through an ordinary pointer, which gcc -O2 folds "
+                        "into one load, one add of iters and one store), with 95 %% Wilson intervals: "
+                        "%s. Folded, a worker's increments survive or vanish together, and the "
+                        "window for a race shrinks to a few instructions." % "; ".join(facts)))
+    # pinning
+    rows = lesson_rows(d, lambda rs: len(levels(rs, "pin")) > 1 if rs and "pin" in rs[0] else False)
+    if rows:
+        rows = [r for r in rows if r["strategy"] == "plain"] or rows
+        big = max(int(r["iters"]) for r in rows)
+        pins = levels(rows, "pin")
+        series, facts = [], []
+        for k, p in enumerate(sorted({int(r["procs"]) for r in rows})):
+            pts = []
+            for i, pin in enumerate(pins, 1):
+                r = next((r for r in rows if r["pin"] == pin and int(r["procs"]) == p
+                          and int(r["iters"]) == big), None)
+                if r:
+                    pts.append((i, num(r["lost_frac_mean"]), num(r["lost_frac_lo"]), num(r["lost_frac_hi"])))
+                    facts.append("%s with %d: %s" % (pin, p, pct(num(r["lost_frac_mean"]))))
+            series.append(("%d processes" % p, PROCS_COLORS[(k + 1) % len(PROCS_COLORS)], 1, pts))
+        out.append(dict(name="pinning", title="Where the workers run",
+                        xlabel="placement of the workers", ylabel="mean share of increments lost",
+                        logx=False, logy=False, xtics=pins, series=series,
+                        caption="Mean share of increments lost by <i>%s</i> at %s iterations, by "
+                        "placement, with 95 %% t intervals: %s. On one core (same) workers race only "
+                        "when one is preempted between its load and its store."
+                        % (rows[0]["strategy"], fmt_count_html(big), "; ".join(facts))))
+    # threads against processes
+    rows = lesson_rows(d, lambda rs: len(levels(rs, "workers")) > 1 if rs and "workers" in rs[0] else False)
+    if rows:
+        rows = [r for r in rows if r["strategy"] == "plain"] or rows
+        big = max(int(r["iters"]) for r in rows)
+        series, facts = [], []
+        for k, w in enumerate(levels(rows, "workers")):
+            rs = sorted((r for r in rows if r["workers"] == w and int(r["iters"]) == big),
+                        key=lambda r: int(r["procs"]))
+            series.append((w, ["#d62728", "#9467bd"][k % 2], 1 + k,
+                           [(int(r["procs"]), num(r["lost_frac_mean"]), num(r["lost_frac_lo"]),
+                             num(r["lost_frac_hi"])) for r in rs]))
+            if rs:
+                facts.append("%s with %d: %s" % (w, int(rs[-1]["procs"]), pct(num(rs[-1]["lost_frac_mean"]))))
+        out.append(dict(name="threads", title="Threads race like processes",
+                        xlabel="workers", ylabel="mean share of increments lost",
+                        logx=False, logy=False, xtics=None, series=series,
+                        caption="Mean share of increments lost by <i>plain</i> at %s iterations, "
+                        "worker processes sharing a MAP_SHARED region against threads sharing one "
+                        "address space, with 95 %% t intervals: %s." % (fmt_count_html(big), "; ".join(facts))))
+    # locks compared, and sharding: cost per increment against workers
+    for name, title, want, cap in (
+            ("locks", "The ways to be exact, compared", lambda ss: len(set(ss) & set(LOCKS)) >= 3,
+             "Median nanoseconds per increment of every exact strategy against the number of "
+             "workers, at %s iterations (log scale): %s."),
+            ("sharding", "Counting without sharing", lambda ss: "sharded" in ss,
+             "Median nanoseconds per increment at %s iterations (log scale): sharded counters in "
+             "their own cache lines against the same counters packed into one line "
+             "(false-shared), plain and atomic: %s.")):
+        rows = lesson_rows(d, lambda rs: want(levels(rs, "strategy")))
+        if not rows:
+            continue
+        big = max(int(r["iters"]) for r in rows)
+        pmax = max(int(r["procs"]) for r in rows)
+        series, facts = [], []
+        for s in levels(rows, "strategy"):
+            rs = sorted((r for r in rows if r["strategy"] == s and int(r["iters"]) == big),
+                        key=lambda r: int(r["procs"]))
+            series.append((s, d.color_of(s), 1, [(int(r["procs"]), num(r["ns_per_inc"]),
+                                                  num(r["ns_per_inc"]), num(r["ns_per_inc"])) for r in rs]))
+            last = [r for r in rs if int(r["procs"]) == pmax]
+            if last:
+                facts.append("%s %s ns" % (s, fmt_ns(num(last[0]["ns_per_inc"]))))
+        out.append(dict(name=name, title=title, xlabel="workers", ylabel="ns per increment (median)",
+                        logx=False, logy=True, xtics=None, series=series,
+                        caption=cap % (fmt_count_html(big), "with %d workers, " % pmax + ", ".join(facts))))
+    return out
+
+
+def draw_lessons(d, figdir, ls):
+    for l in ls:
+        path = os.path.join(figdir, "lesson-%s.csv" % l["name"])
+        with open(path, "w") as fh:
+            fh.write("series,x,y,lo,hi\n")
+            for i, (_, _, _, pts) in enumerate(l["series"], 1):
+                for x, y, lo, hi in pts:
+                    if None not in (y, lo, hi):
+                        fh.write("%d,%s,%.9g,%.9g,%.9g\n" % (i, x, y, lo, hi))
+        defs = {"DATA": gp_str(os.path.abspath(path)), "TITLE": gp_str(l["title"]),
+                "XLABEL": gp_str(l["xlabel"]), "YLABEL": gp_str(l["ylabel"]),
+                "LOGX": "1" if l["logx"] else "0", "LOGY": "1" if l["logy"] else "0",
+                "XTICS": gp_str(", ".join('\"%s\" %d' % (t, i) for i, t in enumerate(l["xtics"], 1))
+                                if l["xtics"] else ""),
+                "XMAX": str(len(l["xtics"]) if l["xtics"] else 0),
+                # integer x (workers): a tic at each value, none between
+                "NUMTICS": gp_str(", ".join(str(x) for x in sorted({p[0] for _, _, _, pts in l["series"] for p in pts}))
+                                  if l["xlabel"] == "workers" else ""),
+                "NS": str(len(l["series"])),
+                "COLORS": gp_str(" ".join(c for _, c, _, _ in l["series"])),
+                "DASHES": gp_str(" ".join(str(k) for _, _, k, _ in l["series"]))}
+        for i, (label, _, _, _) in enumerate(l["series"], 1):
+            defs["T%d" % i] = gp_str(label)
+        for fmt in ("png", "svg"):
+            gnuplot("lesson.gp", os.path.join(figdir, "%s.%s" % (l["name"], fmt)), fmt, (1100, 600), defs)
+
+
 # --------------------------------------------------------------- captions --
 
 def lost_of(t):
@@ -246,7 +421,7 @@ class Facts:
         self.I = I
         self.pmax = d.procs[-1]
         self.p2 = 2 if 2 in d.procs else (d.procs[1] if len(d.procs) > 1 else d.procs[0])
-        self.n_trials = len(d.trials)
+        self.n_trials = len(d.all_trials)
         # overlap: plain trials with several workers
         plain = [t for t in d.trials if t["strategy"] == "plain" and t.get("status", "ok") == "ok"
                  and int(t["procs"]) > 1]
@@ -408,7 +583,7 @@ def g(x, digits=4):
     return "%.*g" % (digits, v)
 
 
-def write_html(d, f, figs, caps, drill_text, figdir, path):
+def write_html(d, f, figs, caps, drill_text, figdir, path, ls):
     titles = {"hist_plain": "The distribution of plain's final value",
               "lost_frac": "How much is lost", "p_loss": "How often anything is lost",
               "overlap": "No overlap, no loss", "cost": "The cost of correctness",
@@ -420,14 +595,22 @@ def write_html(d, f, figs, caps, drill_text, figdir, path):
         parts.append('<figure id="fig-%s"><img src="data:image/png;base64,%s" alt="%s">'
                      '<figcaption><b>Figure %d. %s.</b> %s</figcaption></figure>'
                      % (name, b64, html.escape(titles[name]), k, titles[name], caps[name]))
+    for k, l in enumerate(ls, len(figs) + 1):
+        with open(os.path.join(figdir, l["name"] + ".png"), "rb") as fh:
+            b64 = base64.b64encode(fh.read()).decode()
+        parts.append('<figure id="fig-%s"><img src="data:image/png;base64,%s" alt="%s">'
+                     '<figcaption><b>Figure %d. %s.</b> %s</figcaption></figure>'
+                     % (l["name"], b64, html.escape(l["title"]), k, l["title"], l["caption"]))
     meta_rows = [(k, v) for k, v in d.meta.items()]
-    sum_cols = ["strategy", "procs", "iters", "n", "final_mean", "lost_frac_mean", "lost_frac_lo",
+    varying = [c for c in d.factors if c not in ("strategy", "procs", "iters")
+               and len({r[c] for r in d.all_summary}) > 1]
+    sum_cols = varying + ["strategy", "procs", "iters", "n", "final_mean", "lost_frac_mean", "lost_frac_lo",
                 "lost_frac_hi", "p_loss", "p_loss_lo", "p_loss_hi", "p_loss_upper", "verdict",
                 "violations", "ns_per_inc", "overlap_mean", "overlap_pair_mean", "failed"]
     sum_cols = [c for c in sum_cols if c in d.summary[0]]
-    srows = [[r[c] if c in ("strategy", "procs", "iters", "n", "verdict", "violations", "failed")
-              else g(r[c]) for c in sum_cols] for r in d.summary]
-    flags = [int(r["violations"]) > 0 for r in d.summary]
+    srows = [[r[c] if c in d.factors or c in ("n", "verdict", "violations", "failed")
+              else g(r[c]) for c in sum_cols] for r in d.all_summary]
+    flags = [int(r["violations"]) > 0 for r in d.all_summary]
     crow = []
     for r in d.compare:
         if r.get("strategy") != "plain":
@@ -473,7 +656,8 @@ counts (from <code>compare.csv</code>); z &gt; 0 means the larger count lost mor
 </body></html>
 """ % {
         "exp": html.escape(d.summary[0].get("experiment", "")),
-        "ntr": f.n_trials, "nstrat": len(d.strategies), "strats": ", ".join(d.strategies),
+        "ntr": f.n_trials, "nstrat": len(levels(d.all_summary, "strategy")),
+        "strats": ", ".join(levels(d.all_summary, "strategy")),
         "nprocs": len(d.procs), "procs": ", ".join(map(str, d.procs)),
         "niters": len(d.iters), "iters": ", ".join(fmt_count_html(i) for i in d.iters),
         "viol": ("<b>%d cells had violations.</b>" % nviol) if nviol else
@@ -494,7 +678,7 @@ counts (from <code>compare.csv</code>); z &gt; 0 means the larger count lost mor
 
 # ----------------------------------------------------------------- slides --
 
-def slides(d, f, path):
+def slides(d, f, path, ls):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -689,6 +873,41 @@ def slides(d, f, path):
         pdf.savefig(fig)
         plt.close(fig)
 
+        # the later lessons, one slide each
+        import re as _re
+        for l in ls:
+            fig = new(l["title"])
+            ax = fig.add_axes([0.1, 0.27, 0.58, 0.55])
+            for label, color, dash, pts in l["series"]:
+                pts = [p for p in pts if None not in p]
+                if not pts:
+                    continue
+                xs = [p[0] for p in pts]
+                ys = [p[1] for p in pts]
+                err = [[y - p[2] for y, p in zip(ys, pts)], [p[3] - y for y, p in zip(ys, pts)]]
+                ax.errorbar(xs, ys, yerr=err, fmt="o", color=color, lw=3, ms=9, capsize=5,
+                            ls=["-", "--", ":", "-."][(dash - 1) % 4], label=label)
+            if l["logx"]:
+                ax.set_xscale("log")
+            if l["logy"]:
+                ax.set_yscale("log")
+            if l["xtics"]:
+                ax.set_xticks(range(1, len(l["xtics"]) + 1))
+                ax.set_xticklabels(l["xtics"])
+            elif l["xlabel"] == "workers":
+                ax.set_xticks(sorted({p[0] for _, _, _, pts in l["series"] for p in pts}))
+            ax.set_xlabel(l["xlabel"])
+            ax.set_ylabel(l["ylabel"], fontsize=20)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=16, frameon=True)
+            # the caption's numbers, without the HTML
+            text = _re.sub(r"<sup>(.*?)</sup>", r"^\1", l["caption"])
+            text = _re.sub(r"<[^>]+>", "", text).replace("&times;", "x")
+            import textwrap
+            fig.text(0.04, 0.02, "\n".join(textwrap.wrap(text, 105)[:4]), fontsize=15,
+                     color="#333", va="bottom")
+            pdf.savefig(fig)
+            plt.close(fig)
+
         # 9 take-aways
         fig = new("Take-aways")
         lines = []
@@ -730,15 +949,17 @@ def main():
         os.makedirs(args.out, exist_ok=True)
         figdir = os.path.join(args.out, "fig")
         figs = draw_figures(d, args, figdir)
+        ls = lessons(d)
+        draw_lessons(d, figdir, ls)
         caps = captions(d, f)
-        write_html(d, f, figs, caps, drills(d, f), figdir, os.path.join(args.out, "report.html"))
+        write_html(d, f, figs, caps, drills(d, f), figdir, os.path.join(args.out, "report.html"), ls)
         tmp = os.path.join(args.out, ".slides.pdf.tmp")
-        slides(d, f, tmp)
+        slides(d, f, tmp, ls)
         os.replace(tmp, os.path.join(args.out, "slides.pdf"))
     except (ReportError, OSError, KeyError, ValueError) as e:
         die(str(e) if not isinstance(e, KeyError) else "missing column %s" % e)
     print("racereport: wrote %s/report.html, %s/slides.pdf and %d figures"
-          % (args.out, args.out, 2 * len(figs)), file=sys.stderr)
+          % (args.out, args.out, 2 * (len(figs) + len(ls))), file=sys.stderr)
 
 
 if __name__ == "__main__":
