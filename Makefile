@@ -102,7 +102,7 @@ $(B)/tests/harness_test: tests/unit/harness_test.c $(filter-out $(B)/harness/mai
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iharness -I$(B) -o $@ $^ $(LDLIBS_RACE)
 
-$(B)/bench/loop: tests/bench/loop.c $(B)/harness/strategies/plain.o $(B)/harness/strategies/atomic.o $(B)/harness/strategies.o $(B)/harness/strategies/mutex.o $(B)/harness/strategies/private.o
+$(B)/bench/loop: tests/bench/loop.c $(filter $(B)/harness/strategies%,$(RACE_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iharness -o $@ $^ $(LDLIBS_RACE)
 $(B)/bench/%: tests/bench/%.c

@@ -63,6 +63,31 @@ static int parse_i64(const char *s, int64_t *v)
 
 static int parse_unit(const char *s, double *v)
 {
+	/* fast path, "0.123456": digits / 10^k is exact and correctly rounded,
+	   the same double strtod gives */
+	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+				     1e12, 1e13, 1e14, 1e15};
+	const char *p = s;
+	uint64_t m = 0;
+	int digits = 0, frac = -1;
+	for (; (*p >= '0' && *p <= '9') || (*p == '.' && frac < 0); p++) {
+		if (*p == '.') {
+			frac = 0;
+			continue;
+		}
+		m = m * 10 + (uint64_t)(*p - '0');
+		digits++;
+		frac += frac >= 0;
+		if (digits > 15)
+			break;
+	}
+	if (!*p && digits > 0 && digits <= 15) {
+		double x = (double)m / p10[frac < 0 ? 0 : frac];
+		if (x > 1.0)
+			return -1;
+		*v = x;
+		return 0;
+	}
 	char *end;
 	if (!*s)
 		return -1;

@@ -85,15 +85,134 @@ int stat_cp_upper(size_t k, size_t n, double *upper)
 	return 0;
 }
 
-struct tagged {
-	double v;
-	int from_b;
-};
-
-static int tagged_cmp(const void *x, const void *y)
+/* In-place sort of doubles (no NaN): quicksort with a median-of-three pivot
+ * and a three-way partition, so that the many equal values of race data (a
+ * constant cell is all one value) cost linear time; insertion sort for short
+ * runs; heapsort if the recursion gets too deep. No comparison callbacks:
+ * several times faster than qsort() on millions of values. */
+static void insertion(double *x, size_t n)
 {
-	double a = ((const struct tagged *)x)->v, b = ((const struct tagged *)y)->v;
-	return (a > b) - (a < b);
+	for (size_t i = 1; i < n; i++) {
+		double v = x[i];
+		size_t j = i;
+		for (; j > 0 && x[j - 1] > v; j--)
+			x[j] = x[j - 1];
+		x[j] = v;
+	}
+}
+
+static void sift(double *x, size_t root, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * root + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && x[c + 1] > x[c])
+			c++;
+		if (!(x[c] > x[root]))
+			return;
+		double t = x[c];
+		x[c] = x[root];
+		x[root] = t;
+		root = c;
+	}
+}
+
+static void heapsort_d(double *x, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift(x, i, n);
+	for (size_t i = n; i-- > 1;) {
+		double t = x[0];
+		x[0] = x[i];
+		x[i] = t;
+		sift(x, 0, i);
+	}
+}
+
+static void sort_rec(double *x, size_t n, int depth)
+{
+	while (n > 24) {
+		if (depth-- == 0) {
+			heapsort_d(x, n);
+			return;
+		}
+		double a = x[0], b = x[n / 2], c = x[n - 1];
+		double p = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		/* [0, lt) < p, [lt, i) == p, (gt, n) > p */
+		size_t lt = 0, i = 0, gt = n;
+		while (i < gt) {
+			if (x[i] < p) {
+				double t = x[lt];
+				x[lt++] = x[i];
+				x[i++] = t;
+			} else if (x[i] > p) {
+				double t = x[--gt];
+				x[gt] = x[i];
+				x[i] = t;
+			} else {
+				i++;
+			}
+		}
+		/* recurse into the smaller side, loop on the larger */
+		if (lt < n - gt) {
+			sort_rec(x, lt, depth);
+			x += gt;
+			n -= gt;
+		} else {
+			sort_rec(x + gt, n - gt, depth);
+			n = lt;
+		}
+	}
+	insertion(x, n);
+}
+
+double stat_median_select(double *x, size_t n)
+{
+	/* quickselect the two middle order statistics, then interpolate as
+	   gsl_stats_quantile_from_sorted_data does for p = 0.5 */
+	size_t k = (n - 1) / 2;
+	size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
+	while (hi - lo > 1) {
+		double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi - 1];
+		double p = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		size_t lt = lo, i = lo, gt = hi;
+		while (i < gt) {
+			if (x[i] < p) {
+				double t = x[lt];
+				x[lt++] = x[i];
+				x[i++] = t;
+			} else if (x[i] > p) {
+				double t = x[--gt];
+				x[gt] = x[i];
+				x[i] = t;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			break; /* x[k] == p */
+	}
+	double m = x[k];
+	if (n % 2 == 1)
+		return m;
+	double next = x[k + 1]; /* the smallest value above position k */
+	for (size_t i = k + 1; i < n; i++)
+		if (x[i] < next)
+			next = x[i];
+	return m + (next - m) / 2.0;
+}
+
+void stat_sort(double *x, size_t n)
+{
+	int depth = 2;
+	for (size_t m = n; m > 1; m >>= 1)
+		depth += 2;
+	sort_rec(x, n, depth);
 }
 
 int stat_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
@@ -101,30 +220,39 @@ int stat_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 {
 	if (na == 0 || nb == 0)
 		return -1;
-	size_t n = na + nb;
-	struct tagged *t = malloc(n * sizeof *t);
-	if (!t)
+	double *sa = malloc(na * sizeof *sa), *sb = malloc(nb * sizeof *sb);
+	if (!sa || !sb) {
+		free(sa);
+		free(sb);
 		return -1;
-	for (size_t i = 0; i < na; i++)
-		t[i] = (struct tagged){a[i], 0};
-	for (size_t i = 0; i < nb; i++)
-		t[na + i] = (struct tagged){b[i], 1};
-	qsort(t, n, sizeof *t, tagged_cmp);
-	double rank_b = 0.0, ties = 0.0;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		while (j < n && t[j].v == t[i].v)
-			j++;
-		double mid = ((double)i + 1.0 + (double)j) / 2.0; /* ranks i+1 .. j */
-		for (size_t k = i; k < j; k++)
-			if (t[k].from_b)
-				rank_b += mid;
-		double tc = (double)(j - i);
-		ties += tc * tc * tc - tc;
-		i = j;
 	}
-	free(t);
-	double fa = (double)na, fb = (double)nb, fn = (double)n;
+	memcpy(sa, a, na * sizeof *sa);
+	memcpy(sb, b, nb * sizeof *sb);
+	stat_sort(sa, na);
+	stat_sort(sb, nb);
+	/* merge the two sorted samples: each run of ties gets its midrank */
+	double rank_b = 0.0, ties = 0.0;
+	size_t i = 0, j = 0, done = 0;
+	while (i < na || j < nb) {
+		double v = i < na && (j >= nb || sa[i] <= sb[j]) ? sa[i] : sb[j];
+		size_t ca = 0, cb = 0;
+		while (i < na && sa[i] == v) {
+			i++;
+			ca++;
+		}
+		while (j < nb && sb[j] == v) {
+			j++;
+			cb++;
+		}
+		double t = (double)(ca + cb);
+		double mid = (double)done + (t + 1.0) / 2.0; /* ranks done+1 .. done+t */
+		rank_b += mid * (double)cb;
+		ties += t * t * t - t;
+		done += ca + cb;
+	}
+	free(sa);
+	free(sb);
+	double fa = (double)na, fb = (double)nb, fn = (double)(na + nb);
 	*u = rank_b - fb * (fb + 1.0) / 2.0;
 	double mu = fa * fb / 2.0;
 	double var = fa * fb / 12.0 * ((fn + 1.0) - ties / (fn * (fn - 1.0)));

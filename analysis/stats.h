@@ -8,6 +8,13 @@
 
 #define CONF_Z95 1.959963984540054 /* two-sided 95 % normal quantile */
 
+/* Sort ascending, in place (no NaN). */
+void stat_sort(double *x, size_t n);
+
+/* The median (as stat_quantile(sorted, n, 0.5) would give) in linear time;
+   reorders x. n >= 1. */
+double stat_median_select(double *x, size_t n);
+
 /* Quantile p of sorted data, linear interpolation between order statistics
    (gsl_stats_quantile_from_sorted_data). n >= 1. */
 double stat_quantile(const double *sorted, size_t n, double p);

@@ -7,12 +7,6 @@
 
 #include "stats.h"
 
-static int dbl_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 int summarize(struct cell *c, struct summary *s, struct rl_err *e)
 {
 	memset(s, 0, sizeof *s);
@@ -23,8 +17,7 @@ int summarize(struct cell *c, struct summary *s, struct rl_err *e)
 	}
 	size_t n = c->n;
 	double ex = (double)c->expected;
-	qsort(c->final, n, sizeof *c->final, dbl_cmp);
-	qsort(c->nspi, n, sizeof *c->nspi, dbl_cmp);
+	stat_sort(c->final, n);
 	s->has_stats = 1;
 	s->has_sd = stat_mean_sd(c->final, n, &s->final_mean, &s->final_sd) == 0;
 	s->final_min = c->final[0];
@@ -50,7 +43,7 @@ int summarize(struct cell *c, struct summary *s, struct rl_err *e)
 		return rl_fail(e, RL_EINPUT, "cell %s: no interval for %zu of %zu", c->keybuf,
 			       c->lossy, n);
 	s->verdict = c->lossy == 0 ? "never" : c->lossy == n ? "always" : "sometimes";
-	s->ns_per_inc = stat_quantile(c->nspi, n, 0.5);
+	s->ns_per_inc = stat_median_select(c->nspi, n);
 	s->overlap_mean = c->overlap_sum / (double)n;
 	if (c->n_overlap_pair) {
 		s->has_pair = 1;

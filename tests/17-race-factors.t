@@ -3,7 +3,7 @@
 # compiler's version of plain is folded, threads race like processes,
 # pinning puts workers where asked.
 . "$(dirname "$0")/lib.sh"
-plan 13
+plan 15
 
 $RACE -q -s sem,spin,atomic-relaxed,sharded,false-shared -p 1,2,3 -n 1,1000,1e5 -t 2 -o "$TMP/ex.csv"; rc=$?
 bad=$(count_rows "$TMP/ex.csv" '$c["final"] != $c["expected"]')
@@ -47,3 +47,13 @@ st=$(csv_col "$TMP/tt.csv" status | tr '\n' ' ')
 ok $([ $rc -eq 1 ] && [ "$st" = "timeout " ] && grep -q 'threads cannot be stopped' "$TMP/tt.err"; echo $?) "threads past the watchdog: a timeout row, a clear message, exit 1 ($st)"
 sleep 0.2
 ok $([ "$(leftover_procs)" -eq 0 ] && [ "$(leftover_shm)" -eq 0 ]; echo $?) "nothing left behind"
+
+# includes: each part runs in turn; options override every part; no nesting
+printf 'include = a.conf\ninclude = b.conf\n' > "$TMP/top.conf"
+printf 'strategy = plain\niters = 100\n' > "$TMP/a.conf"
+printf 'strategy = atomic,private\nworkers = processes,threads\niters = 10\n' > "$TMP/b.conf"
+$RACE -q "$TMP/top.conf" --trials 2 --procs 3 -o "$TMP/inc.csv"; rc=$?
+got=$(awk -F, 'NR>1{print $2"/"$3"/"$5"/"$15}' "$TMP/inc.csv" | sort | uniq -c | awk '{print $1, $2}' | tr '\n' ' ')
+ok $([ $rc -eq 0 ] && [ "$got" = "2 a/plain/3/processes 2 b/atomic/3/processes 2 b/atomic/3/threads 2 b/private/3/processes " ]; echo $?) "includes run in turn, options apply to each, private is skipped for threads ($got)"
+printf 'include = top.conf\n' > "$TMP/nest.conf"
+refuse "nested includes are refused" "top.conf: includes must not nest" $RACE "$TMP/nest.conf" -o "$TMP/x.csv"

@@ -3,7 +3,7 @@
 # self-contained report with no nan, slides with the expected pages that are
 # the same bytes when made twice, captions that quote summary.csv.
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 15
 PY=/usr/bin/python3
 export MPLBACKEND=Agg
 
@@ -40,3 +40,13 @@ lf=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["strategy"]=="plain" &&
 ok $(grep -q "and 10<sup>5</sup> iterations, [0-9]* % of trials lost updates, $lf % of increments" "$out/report.html"; echo $?) "the lost-fraction caption quotes summary.csv ($lf %)"
 n=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["strategy"]=="mutex" {s+=$c["n"]} END{print s}' "$TMP/stats/summary.csv")
 ok $(grep -q "final == expected in $n of $n trials (0 violations)" "$out/report.html"; echo $?) "drill 2 quotes the mutex trial count ($n)"
+
+# lesson figures appear where the data holds the lesson, each with a slide
+$RACE -q tests/data/lessons.conf -o "$TMP/lessons.csv"
+ok $(awk -F, 'NR>1{print $2}' "$TMP/lessons.csv" | sort -u | tr '\n' ' ' | grep -qx 'lesson-compiler lesson-locks '; echo $?) "an experiment with includes runs each part, named in the experiment column"
+mkdir -p "$TMP/lstats"
+$RACESTAT -q "$TMP/lessons.csv" -o "$TMP/lstats"
+$PY report/racereport.py --trials "$TMP/lessons.csv" --stats "$TMP/lstats" --out "$TMP/lout" 2>/dev/null
+ok $([ -s "$TMP/lout/fig/compiler.png" ] && [ -s "$TMP/lout/fig/locks.svg" ] && grep -q 'The compiler changes the race' "$TMP/lout/report.html"; echo $?) "the compiler and locks lessons get figures and captions"
+pages=$(pdfinfo "$TMP/lout/slides.pdf" | awk '/^Pages:/{print $2}')
+ok $([ "$pages" = 11 ]; echo $?) "and a slide each (11 pages: $pages)"

@@ -2,6 +2,7 @@
  * independent tools (R binom.test / scipy for the intervals and the U test). */
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../analysis/stats.h"
 #include "tap.h"
@@ -54,6 +55,27 @@ int main(void)
 	TAP_NEAR(stat_quantile(x4, 4, 0.5), 2.5, 1e-12, "median of 1..4");
 	TAP_NEAR(stat_quantile(x4, 4, 0.75), 3.25, 1e-12, "q3 of 1..4");
 	TAP_NEAR(stat_quantile(x4, 1, 0.5), 1.0, 1e-12, "median of one value");
+
+	/* sorting and the linear-time median */
+	double sv[1001], copy[1001];
+	unsigned long long rs = 12345;
+	for (int i = 0; i < 1001; i++) {
+		rs = rs * 6364136223846793005ull + 1442695040888963407ull;
+		sv[i] = (double)((rs >> 33) % 50); /* many ties */
+		copy[i] = sv[i];
+	}
+	stat_sort(sv, 1001);
+	int sorted = 1;
+	for (int i = 1; i < 1001; i++)
+		sorted &= sv[i - 1] <= sv[i];
+	TAP_OK(sorted, "stat_sort sorts 1001 values with many ties");
+	TAP_OK(stat_median_select(copy, 1001) == stat_quantile(sv, 1001, 0.5), "linear median = sorted median (odd n)");
+	for (int i = 0; i < 1000; i++)
+		copy[i] = sv[999 - i] + 0.5 * (i % 3);
+	double want[1000];
+	memcpy(want, copy, sizeof want);
+	stat_sort(want, 1000);
+	TAP_NEAR(stat_median_select(copy, 1000), stat_quantile(want, 1000, 0.5), 0, "linear median = sorted median (even n)");
 
 	/* Mann-Whitney */
 	double a[10], b[10], u, z, p;
