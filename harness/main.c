@@ -162,6 +162,192 @@ static void default_experiment(const char *file, char *buf, size_t len)
 	snprintf(buf, len, "%s", b);
 }
 
+static void free_keys(char **keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+/* Everything after the settings: open the CSV (or resume it), run each sweep
+ * of the plan, and say how it went. Returns the exit status. */
+static int run(const struct settings *plan, unsigned nplan, const struct settings *s,
+	       const char *file, const char *cmdline, int quiet, int resume)
+{
+	struct rl_err e = {0};
+	char out_path[4200];
+	if (s->output[0])
+		snprintf(out_path, sizeof out_path, "%s", s->output);
+	else if (file) {
+		if (mkdir("results", 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "race: results/: %s\n", strerror(errno));
+			return 3;
+		}
+		snprintf(out_path, sizeof out_path, "results/%s.csv", s->experiment);
+	} else
+		snprintf(out_path, sizeof out_path, "-");
+
+	/* Signals: the parent takes the fatal ones and SIGCHLD by sigtimedwait()
+	   only; workers get the mask we started with. */
+	sigset_t wait_set, child_mask;
+	sigemptyset(&wait_set);
+	sigaddset(&wait_set, SIGCHLD);
+	sigaddset(&wait_set, SIGINT);
+	sigaddset(&wait_set, SIGTERM);
+	sigaddset(&wait_set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &wait_set, &child_mask);
+	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, not death */
+
+	char run_id[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(run_id, sizeof run_id, "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(run_id + strlen(run_id), sizeof run_id - strlen(run_id), "-%ld", (long)getpid());
+
+	char fingerprint[4096 * (MAX_INCLUDES + 1)];
+	size_t fl = 0;
+	for (unsigned k = 0; k < nplan && fl < sizeof fingerprint; k++) {
+		if (k)
+			fingerprint[fl++] = '|';
+		settings_fingerprint(&plan[k], fingerprint + fl, sizeof fingerprint - fl);
+		fl += strlen(fingerprint + fl);
+	}
+	uint64_t seed = s->seed ? s->seed : now_ns() | 1; /* 0: from the clock */
+	struct csv_out out;
+	char **done_keys = NULL;
+	size_t n_done = 0;
+	struct stat st_out;
+	if (resume && strcmp(out_path, "-") == 0) {
+		fprintf(stderr, "race: --resume needs a CSV file (-o FILE or an experiment file)\n");
+		return 2;
+	}
+	if (resume && stat(out_path, &st_out) == 0) {
+		int rc = meta_resume(out_path, cmdline, run_id, fingerprint, &e);
+		if (rc == 0)
+			rc = csv_resume(&out, out_path, &done_keys, &n_done, &e);
+		if (rc != 0) {
+			fprintf(stderr, "race: %s\n", e.msg);
+			return rc == RL_EINPUT ? 2 : 3;
+		}
+	} else if (csv_open(&out, out_path, &e) != 0 ||
+		   (strcmp(out_path, "-") != 0 &&
+		    meta_write(out_path, cmdline, run_id, file, fingerprint, seed, &e) != 0)) {
+		fprintf(stderr, "race: %s\n", e.msg);
+		return 3;
+	}
+
+	struct progress pr = {.on = !quiet && isatty(STDERR_FILENO), .t0 = now_ns()};
+	for (unsigned k = 0; k < nplan; k++)
+		for (unsigned c = 0; c < settings_cells(&plan[k]); c++) {
+			struct cell_spec cs;
+			settings_cell(&plan[k], c, &cs);
+			if (!cell_applicable(&cs))
+				continue;
+			pr.cells++;
+			pr.total_work += (double)plan[k].trials * trial_work(cs.procs, cs.iters);
+		}
+	struct cpu_list cpus;
+	struct trial_result *r = malloc(sizeof *r);
+	if (cpu_list_get(&cpus) != 0 || !r) {
+		fprintf(stderr, "race: %s\n", r ? "sched_getaffinity failed" : "out of memory");
+		free_keys(done_keys, n_done);
+		free(r);
+		return 3;
+	}
+	uint64_t rng = seed;
+
+	int status = 0, rc = 0;
+	unsigned long bad_trials = 0;
+	size_t seq = 0; /* the trial's place in the sweep, for --resume */
+	unsigned shown = 0; /* cells started, for the progress line */
+	for (unsigned k = 0; k < nplan && rc == 0; k++)
+	for (unsigned cell = 0; cell < settings_cells(&plan[k]) && rc == 0; cell++) {
+		const struct settings *sp = &plan[k];
+		struct cell_spec cs;
+		settings_cell(sp, cell, &cs);
+		if (!cell_applicable(&cs))
+			continue;
+		shown++;
+		int pin_cpu[MAX_PROCS];
+		struct trial_spec t = {
+			.s = cs.strategy, .procs = cs.procs, .iters = cs.iters, .workers = cs.workers,
+			.pin = cs.pin, .start = cs.start, .region = cs.region, .pin_cpu = pin_cpu,
+			.timeout_ns = sp->trial_timeout_s * 1000000000ull,
+			.wait_set = &wait_set, .child_mask = &child_mask,
+		};
+		for (unsigned long n = 1; n <= sp->trials && rc == 0; n++, seq++) {
+			if (seq < n_done) {
+				char key[256];
+				csv_row_key(key, sizeof key, &t, n);
+				if (strcmp(key, done_keys[seq]) != 0) {
+					rc = rl_fail(&e, RL_EINPUT,
+						     "%s: row %zu is %s where this sweep has %s; will not resume",
+						     out_path, seq + 2, done_keys[seq], key);
+					break;
+				}
+				pr.done_work += trial_work(t.procs, t.iters);
+				continue;
+			}
+			int sig = pending_fatal(&wait_set);
+			if (sig) {
+				e.signo = sig;
+				rc = rl_fail(&e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
+				break;
+			}
+			progress_show(&pr, shown, &t, n, sp->trials, n == 1);
+			place_workers(&cpus, t.pin, t.procs, &rng, pin_cpu);
+			rc = trial_run(&t, r, &e);
+			if (rc != 0 && rc != RL_EWORKER)
+				break;
+			int wrc = csv_write_row(&out, run_id, sp, &t, n, r, &e);
+			if (wrc != 0)
+				rc = wrc;
+			pr.done_work += trial_work(t.procs, t.iters);
+			if (r->violation || r->status != TRIAL_OK) {
+				bad_trials++;
+				status = 1;
+				if (pr.on)
+					fputc('\n', stderr);
+				fprintf(stderr, "race: %s: %s procs=%u iters=%llu trial %lu: %s\n",
+					r->violation ? "violation" : trial_status_name(r->status),
+					t.s->name, t.procs, (unsigned long long)t.iters, n, r->detail);
+			}
+		}
+	}
+	free(r);
+	if (pr.on)
+		fprintf(stderr, "\r\033[K");
+	if (rc == 0 && n_done > seq)
+		rc = rl_fail(&e, RL_EINPUT, "%s: holds %zu rows, more than this sweep's %zu", out_path,
+			     n_done, seq);
+	free_keys(done_keys, n_done);
+
+	struct rl_err ce;
+	if (csv_close(&out, &ce) != 0 && rc == 0) {
+		e = ce;
+		rc = RL_ESYS;
+	}
+	if (rc == RL_EINTR) {
+		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.path,
+			out.rows);
+		/* 128 + signal, as a shell reports a death by that signal */
+		return 128 + e.signo;
+	}
+	if (rc == RL_EWORKER) {
+		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.path,
+			out.rows);
+		return 1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "race: %s\n", e.msg);
+		return rc == RL_EINPUT ? 2 : 3;
+	}
+	if (bad_trials)
+		fprintf(stderr, "race: %lu trials violated their guarantee or failed\n", bad_trials);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -288,180 +474,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	char out_path[4200];
-	if (s.output[0])
-		snprintf(out_path, sizeof out_path, "%s", s.output);
-	else if (file) {
-		if (mkdir("results", 0755) != 0 && errno != EEXIST) {
-			fprintf(stderr, "race: results/: %s\n", strerror(errno));
-			return 3;
-		}
-		snprintf(out_path, sizeof out_path, "results/%s.csv", s.experiment);
-	} else
-		snprintf(out_path, sizeof out_path, "-");
-
-	/* Signals: the parent takes the fatal ones and SIGCHLD by sigtimedwait()
-	   only; workers get the mask we started with. */
-	sigset_t wait_set, child_mask;
-	sigemptyset(&wait_set);
-	sigaddset(&wait_set, SIGCHLD);
-	sigaddset(&wait_set, SIGINT);
-	sigaddset(&wait_set, SIGTERM);
-	sigaddset(&wait_set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &wait_set, &child_mask);
-	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, not death */
-
-	char run_id[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(run_id, sizeof run_id, "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(run_id + strlen(run_id), sizeof run_id - strlen(run_id), "-%ld", (long)getpid());
-
-	char fingerprint[4096 * (MAX_INCLUDES + 1)];
-	size_t fl = 0;
-	for (unsigned k = 0; k < nplan && fl < sizeof fingerprint; k++) {
-		if (k)
-			fingerprint[fl++] = '|';
-		settings_fingerprint(&plan[k], fingerprint + fl, sizeof fingerprint - fl);
-		fl += strlen(fingerprint + fl);
-	}
-	uint64_t seed = s.seed ? s.seed : now_ns() | 1; /* 0: from the clock */
-	struct csv_out out;
-	char **done_keys = NULL;
-	size_t n_done = 0;
-	struct stat st_out;
-	if (resume && strcmp(out_path, "-") == 0) {
-		fprintf(stderr, "race: --resume needs a CSV file (-o FILE or an experiment file)\n");
-		return 2;
-	}
-	if (resume && stat(out_path, &st_out) == 0) {
-		int rc = meta_resume(out_path, cmdline, run_id, fingerprint, &e);
-		if (rc == 0)
-			rc = csv_resume(&out, out_path, &done_keys, &n_done, &e);
-		if (rc != 0) {
-			fprintf(stderr, "race: %s\n", e.msg);
-			return rc == RL_EINPUT ? 2 : 3;
-		}
-	} else if (csv_open(&out, out_path, &e) != 0 ||
-		   (strcmp(out_path, "-") != 0 &&
-		    meta_write(out_path, cmdline, run_id, file, fingerprint, seed, &e) != 0)) {
-		fprintf(stderr, "race: %s\n", e.msg);
-		return 3;
-	}
-
-	struct progress pr = {.on = !quiet && isatty(STDERR_FILENO), .t0 = now_ns()};
-	for (unsigned k = 0; k < nplan; k++)
-		for (unsigned c = 0; c < settings_cells(&plan[k]); c++) {
-			struct cell_spec cs;
-			settings_cell(&plan[k], c, &cs);
-			if (!cell_applicable(&cs))
-				continue;
-			pr.cells++;
-			pr.total_work += (double)plan[k].trials * trial_work(cs.procs, cs.iters);
-		}
-	struct cpu_list cpus;
-	if (cpu_list_get(&cpus) != 0) {
-		fprintf(stderr, "race: sched_getaffinity: %s\n", strerror(errno));
-		return 3;
-	}
-	uint64_t rng = seed;
-
-	int status = 0, rc = 0;
-	unsigned long bad_trials = 0;
-	size_t seq = 0; /* the trial's place in the sweep, for --resume */
-	unsigned shown = 0; /* cells started, for the progress line */
-	struct trial_result *r = malloc(sizeof *r);
-	if (!r) {
-		fprintf(stderr, "race: out of memory\n");
-		return 3;
-	}
-	for (unsigned k = 0; k < nplan && rc == 0; k++)
-	for (unsigned cell = 0; cell < settings_cells(&plan[k]) && rc == 0; cell++) {
-		const struct settings *sp = &plan[k];
-		struct cell_spec cs;
-		settings_cell(sp, cell, &cs);
-		if (!cell_applicable(&cs))
-			continue;
-		shown++;
-		int pin_cpu[MAX_PROCS];
-		struct trial_spec t = {
-			.s = cs.strategy, .procs = cs.procs, .iters = cs.iters, .workers = cs.workers,
-			.pin = cs.pin, .start = cs.start, .region = cs.region, .pin_cpu = pin_cpu,
-			.timeout_ns = sp->trial_timeout_s * 1000000000ull,
-			.wait_set = &wait_set, .child_mask = &child_mask,
-		};
-		for (unsigned long n = 1; n <= sp->trials && rc == 0; n++, seq++) {
-			if (seq < n_done) {
-				char key[256];
-				csv_row_key(key, sizeof key, &t, n);
-				if (strcmp(key, done_keys[seq]) != 0) {
-					rc = rl_fail(&e, RL_EINPUT,
-						     "%s: row %zu is %s where this sweep has %s; will not resume",
-						     out_path, seq + 2, done_keys[seq], key);
-					break;
-				}
-				pr.done_work += trial_work(t.procs, t.iters);
-				continue;
-			}
-			int sig = pending_fatal(&wait_set);
-			if (sig) {
-				e.signo = sig;
-				rc = rl_fail(&e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
-				break;
-			}
-			progress_show(&pr, shown, &t, n, sp->trials, n == 1);
-			place_workers(&cpus, t.pin, t.procs, &rng, pin_cpu);
-			rc = trial_run(&t, r, &e);
-			if (rc != 0 && rc != RL_EWORKER)
-				break;
-			int wrc = csv_write_row(&out, run_id, sp, &t, n, r, &e);
-			if (wrc != 0)
-				rc = wrc;
-			pr.done_work += trial_work(t.procs, t.iters);
-			if (r->violation || r->status != TRIAL_OK) {
-				bad_trials++;
-				status = 1;
-				if (pr.on)
-					fputc('\n', stderr);
-				fprintf(stderr, "race: %s: %s procs=%u iters=%llu trial %lu: %s\n",
-					r->violation ? "violation" : trial_status_name(r->status),
-					t.s->name, t.procs, (unsigned long long)t.iters, n, r->detail);
-			}
-		}
-	}
-	free(r);
+	int code = run(plan, nplan, &s, file, cmdline, quiet, resume);
 	free(plan);
-	if (pr.on)
-		fprintf(stderr, "\r\033[K");
-	if (rc == 0 && n_done > seq)
-		rc = rl_fail(&e, RL_EINPUT, "%s: holds %zu rows, more than this sweep's %zu", out_path,
-			     n_done, seq);
-	for (size_t i = 0; i < n_done; i++)
-		free(done_keys[i]);
-	free(done_keys);
-
-	struct rl_err ce;
-	if (csv_close(&out, &ce) != 0 && rc == 0) {
-		e = ce;
-		rc = RL_ESYS;
-	}
-	if (rc == RL_EINTR) {
-		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.path,
-			out.rows);
-		/* 128 + signal, as a shell reports a death by that signal */
-		return 128 + e.signo;
-	}
-	if (rc == RL_EWORKER) {
-		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.path,
-			out.rows);
-		return 1;
-	}
-	if (rc != 0) {
-		fprintf(stderr, "race: %s\n", e.msg);
-		return rc == RL_EINPUT ? 2 : 3;
-	}
-	if (bad_trials)
-		fprintf(stderr, "race: %lu trials violated their guarantee or failed\n", bad_trials);
-	return status;
+	return code;
 }

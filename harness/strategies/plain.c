@@ -9,7 +9,7 @@
  * fails if that ever stops being true. */
 #include "../strategy.h"
 
-__attribute__((noinline)) void racelab_plain_loop(volatile uint64_t *counter, uint64_t iters)
+__attribute__((noinline, no_sanitize("address", "undefined"))) void racelab_plain_loop(volatile uint64_t *counter, uint64_t iters)
 {
 	for (uint64_t i = 0; i < iters; i++)
 		(*counter)++;
