@@ -90,6 +90,33 @@ int stat_cp_upper(size_t k, size_t n, double *upper)
  * constant cell is all one value) cost linear time; insertion sort for short
  * runs; heapsort if the recursion gets too deep. No comparison callbacks:
  * several times faster than qsort() on millions of values. */
+static double median3(double a, double b, double c)
+{
+	return a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+}
+
+/* Three-way partition of x[lo, hi) around p: afterwards [lo, *lt) < p,
+   [*lt, *gt) == p, [*gt, hi) > p. */
+static void partition3(double *x, size_t lo, size_t hi, double p, size_t *lt_out, size_t *gt_out)
+{
+	size_t lt = lo, i = lo, gt = hi;
+	while (i < gt) {
+		if (x[i] < p) {
+			double t = x[lt];
+			x[lt++] = x[i];
+			x[i++] = t;
+		} else if (x[i] > p) {
+			double t = x[--gt];
+			x[gt] = x[i];
+			x[i] = t;
+		} else {
+			i++;
+		}
+	}
+	*lt_out = lt;
+	*gt_out = gt;
+}
+
 static void insertion(double *x, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
@@ -137,23 +164,8 @@ static void sort_rec(double *x, size_t n, int depth)
 			heapsort_d(x, n);
 			return;
 		}
-		double a = x[0], b = x[n / 2], c = x[n - 1];
-		double p = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-		/* [0, lt) < p, [lt, i) == p, (gt, n) > p */
-		size_t lt = 0, i = 0, gt = n;
-		while (i < gt) {
-			if (x[i] < p) {
-				double t = x[lt];
-				x[lt++] = x[i];
-				x[i++] = t;
-			} else if (x[i] > p) {
-				double t = x[--gt];
-				x[gt] = x[i];
-				x[i] = t;
-			} else {
-				i++;
-			}
-		}
+		size_t lt, gt;
+		partition3(x, 0, n, median3(x[0], x[n / 2], x[n - 1]), &lt, &gt);
 		/* recurse into the smaller side, loop on the larger */
 		if (lt < n - gt) {
 			sort_rec(x, lt, depth);
@@ -174,22 +186,8 @@ double stat_median_select(double *x, size_t n)
 	size_t k = (n - 1) / 2;
 	size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
 	while (hi - lo > 1) {
-		double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi - 1];
-		double p = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-		size_t lt = lo, i = lo, gt = hi;
-		while (i < gt) {
-			if (x[i] < p) {
-				double t = x[lt];
-				x[lt++] = x[i];
-				x[i++] = t;
-			} else if (x[i] > p) {
-				double t = x[--gt];
-				x[gt] = x[i];
-				x[i] = t;
-			} else {
-				i++;
-			}
-		}
+		size_t lt, gt;
+		partition3(x, lo, hi, median3(x[lo], x[lo + (hi - lo) / 2], x[hi - 1]), &lt, &gt);
 		if (k < lt)
 			hi = lt;
 		else if (k >= gt)

@@ -53,6 +53,16 @@ static inline uint64_t *strategy_counter(const struct strategy_args *a)
 
 uint64_t strategy_read_counter(const struct strategy_args *a);
 
+/* The CPU's hint that this is a spin-wait loop. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
 /* The unsynchronised load-add-store loop (strategies/plain.c), which the
    private strategy runs on its copy-on-write page. */
 void racelab_plain_loop(volatile uint64_t *counter, uint64_t iters);

@@ -109,15 +109,6 @@ double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n
 	return span ? (double)both / (double)span : 0.0;
 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ volatile("yield");
-#endif
-}
-
 /* What every worker does, process or thread: take its CPU, say it is ready,
  * wait for the release, increment between two timestamps, report. */
 static void worker_body(const struct trial_spec *t, const struct region_map *m, unsigned w)

@@ -5,15 +5,6 @@
 
 #include "../strategy.h"
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ volatile("yield");
-#endif
-}
-
 static void spin_increment(const struct strategy_args *a)
 {
 	atomic_int *lock = a->sync; /* zeroed: unlocked */
