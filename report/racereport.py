@@ -242,10 +242,25 @@ def draw_figures(data, args, figdir):
             ("lost_frac", (1000, 600), data.has("plain")),
             ("p_loss", (1000, 600), data.has("plain")),
             ("overlap", (1000, 600), data.has("plain")),
-            ("cost", (1000, 600), True),
+            ("cost", None, True),
             ("controls", (1000, 600), bool(controls))]
     for name, size, wanted in plan:
         if not wanted:
+            continue
+        if name == "cost":
+            # one line per strategy over procs: drawn from prepared series
+            # (gnuplot breaks a line at every row it filters out)
+            rows = [r for r in data.summary if int(r["iters"]) == data.iters_fixed]
+            series = [(st, data.color[st], 1,
+                       [(int(r["procs"]), num(r["ns_per_inc"]), num(r["ns_per_inc"]), num(r["ns_per_inc"]))
+                        for r in sorted((r for r in rows if r["strategy"] == st), key=lambda r: int(r["procs"]))])
+                      for st in data.strategies]
+            draw_lessons(data, figdir, [dict(
+                name="cost", title="The cost of correctness (%s increments per worker)"
+                % fmt_count(data.iters_fixed).replace("10^", "10^"),
+                xlabel="worker processes", ylabel="ns per increment (median, log scale)",
+                logx=False, logy=True, xtics=None, int_x=True, series=series)])
+            figs.append(name)
             continue
         for fmt in ("png", "svg"):
             gnuplot(name + ".gp", os.path.join(figdir, "%s.%s" % (name, fmt)), fmt, size, common)
@@ -341,7 +356,7 @@ def lessons(d):
                 facts.append("%s with %d: %s" % (w, int(rs[-1]["procs"]), pct(num(rs[-1]["lost_frac_mean"]))))
         out.append(dict(name="threads", title="Threads race like processes",
                         xlabel="workers", ylabel="mean share of increments lost",
-                        logx=False, logy=False, xtics=None, series=series,
+                        logx=False, logy=False, xtics=None, int_x=True, series=series,
                         caption="Mean share of increments lost by <i>plain</i> at %s iterations, "
                         "worker processes sharing a MAP_SHARED region against threads sharing one "
                         "address space, with 95 %% t intervals: %s." % (fmt_count_html(big), "; ".join(facts))))
@@ -369,7 +384,7 @@ def lessons(d):
             if last:
                 facts.append("%s %s ns" % (s, fmt_ns(num(last[0]["ns_per_inc"]))))
         out.append(dict(name=name, title=title, xlabel="workers", ylabel="ns per increment (median)",
-                        logx=False, logy=True, xtics=None, series=series,
+                        logx=False, logy=True, xtics=None, int_x=True, series=series,
                         caption=cap % (fmt_count_html(big), "with %d workers, " % pmax + ", ".join(facts))))
     return out
 
@@ -391,7 +406,7 @@ def draw_lessons(d, figdir, ls):
                 "XMAX": str(len(l["xtics"]) if l["xtics"] else 0),
                 # integer x (workers): a tic at each value, none between
                 "NUMTICS": gp_str(", ".join(str(x) for x in sorted({p[0] for _, _, _, pts in l["series"] for p in pts}))
-                                  if l["xlabel"] == "workers" else ""),
+                                  if l.get("int_x") else ""),
                 "NS": str(len(l["series"])),
                 "COLORS": gp_str(" ".join(c for _, c, _, _ in l["series"])),
                 "DASHES": gp_str(" ".join(str(k) for _, _, k, _ in l["series"]))}
@@ -894,7 +909,7 @@ def slides(d, f, path, ls):
             if l["xtics"]:
                 ax.set_xticks(range(1, len(l["xtics"]) + 1))
                 ax.set_xticklabels(l["xtics"])
-            elif l["xlabel"] == "workers":
+            elif l.get("int_x"):
                 ax.set_xticks(sorted({p[0] for _, _, _, pts in l["series"] for p in pts}))
             ax.set_xlabel(l["xlabel"])
             ax.set_ylabel(l["ylabel"], fontsize=20)
