@@ -588,7 +588,8 @@ def table(headers, rows, flag=None):
     for i, r in enumerate(rows):
         cls = ' class="flag"' if flag and flag[i] else ""
         body.append("<tr%s>%s</tr>" % (cls, "".join("<td>%s</td>" % html.escape(str(x)) for x in r)))
-    return "<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>" % (h, "".join(body))
+    return ('<div class="wide"><table><thead><tr>%s</tr></thead><tbody>%s</tbody></table></div>'
+            % (h, "".join(body)))
 
 
 def g(x, digits=4):
@@ -624,7 +625,7 @@ def write_html(d, f, figs, caps, drill_text, figdir, path, ls):
                 "violations", "ns_per_inc", "overlap_mean", "overlap_pair_mean", "failed"]
     sum_cols = [c for c in sum_cols if c in d.summary[0]]
     srows = [[r[c] if c in d.factors or c in ("n", "verdict", "violations", "failed")
-              else g(r[c]) for c in sum_cols] for r in d.all_summary]
+              else g(r[c], 10 if c == "final_mean" else 4) for c in sum_cols] for r in d.all_summary]
     flags = [int(r["violations"]) > 0 for r in d.all_summary]
     crow = []
     for r in d.compare:
@@ -649,6 +650,7 @@ figure { margin: 2em 0; } figure img { max-width: 100%%; border: 1px solid #eee;
 figcaption { font-size: .95em; margin-top: .4em; }
 pre { background: #f6f6f6; padding: .8em; overflow-x: auto; font-size: .85em; }
 .meta td { text-align: left; font-family: monospace; word-break: break-all; }
+.wide { overflow-x: auto; }
 </style></head><body>
 <h1>Lost updates on shared memory: %(exp)s</h1>
 <p>%(ntr)d trials: %(nstrat)d strategies (%(strats)s), %(nprocs)d process counts (%(procs)s),
