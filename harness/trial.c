@@ -1,14 +1,17 @@
 /* trial.c - the harness proper: processes, region, start barrier, clock.
  *
- * The parent never increments. It forks `procs` workers; each attaches to the
- * region, says it is ready and (with --start barrier) blocks on a futex until
- * the parent opens the gate with one FUTEX_WAKE for all. Blocking rather than
- * spinning keeps procs > cores working. Each worker timestamps its own start
- * and end with CLOCK_MONOTONIC, which all processes share.
+ * The parent never increments. It forks `procs` workers (or starts threads);
+ * each attaches to the region, takes its CPU if pinned, says it is ready and
+ * (with --start barrier) blocks on a futex until the parent opens the gate
+ * with one FUTEX_WAKE for all. Blocking rather than spinning keeps procs >
+ * cores working; --start spin busy-waits for the closest start. Each worker
+ * timestamps its own start and end with CLOCK_MONOTONIC, which all processes
+ * share.
  *
  * The parent keeps SIGCHLD, SIGINT, SIGTERM and SIGHUP blocked and waits for
  * them with sigtimedwait(): no signal handler, no global flag, and the trial's
- * watchdog is the wait's timeout. */
+ * watchdog is the wait's timeout. Worker processes are killed and reaped on
+ * a fault; threads cannot be killed, so a fault there ends the process. */
 #define _GNU_SOURCE
 #include "trial.h"
 
