@@ -136,6 +136,8 @@ define run_race
 endef
 results/%.csv: experiments/%.conf $(HARNESS_SRC) | $(B)/race
 	$(run_race)
+# full.conf includes the others: it is out of date when any of them changes
+results/full.csv: $(wildcard experiments/*.conf)
 ifneq ($(EXPERIMENT),experiments/$(EXP_NAME).conf)
 $(RESULT): $(EXPERIMENT) $(HARNESS_SRC) | $(B)/race
 	$(run_race)

@@ -149,8 +149,10 @@ static void worker_body(const struct trial_spec *t, const struct region_map *m, 
 	slot->seen = t->s->read(&a);
 	atomic_thread_fence(memory_order_release);
 	slot->done = 1;
+	/* only the parent of threads waits on this word; processes are reaped */
 	atomic_fetch_add(&r->sync.done, 1);
-	futex_wake(&r->sync.done, 1);
+	if (t->workers == WORKERS_THREADS)
+		futex_wake(&r->sync.done, 1);
 }
 
 static _Noreturn void worker_process(const struct trial_spec *t, struct region_map *m,
@@ -339,8 +341,9 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 	if (rc != 0)
 		return rc;
 
-	/* every worker attached (and, with a barrier, waiting) */
-	for (;;) {
+	/* every worker attached (and, with a barrier, waiting). Started as
+	   forked in an anonymous region, there is nothing to wait for. */
+	for (; t->start != START_FORK || m->kind != REGION_ANON;) {
 		uint32_t ready = atomic_load(&r->sync.ready);
 		if (ready == t->procs)
 			break;
