@@ -3,7 +3,7 @@
 # After each: whole CSV rows, the right exit status, no worker left, nothing
 # left in /dev/shm.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 18
 
 whole_rows() { # every line ends in a newline and has the header's field count
 	[ -s "$1" ] && [ "$(tail -c1 "$1" | od -An -c | tr -d ' ')" = '\n' ] &&
@@ -33,7 +33,7 @@ for sig in INT TERM HUP; do
 done
 
 # SIGKILL of race in the middle of a trial with a named segment
-$RACE -q -s plain -p 3 -n 1e9 -t 1 --region shm -o "$TMP/kill.csv" &
+$RACE -q -s plain -p 3 -n 1e11 -t 1 --region shm -o "$TMP/kill.csv" &
 pid=$!
 sleep 0.5
 kill -KILL $pid; wait $pid 2>/dev/null
@@ -42,13 +42,17 @@ ok $([ "$(leftover_procs)" -eq 0 ]; echo $?) "SIGKILL of race: its workers die w
 ok $([ "$(leftover_shm)" -eq 0 ]; echo $?) "SIGKILL of race: nothing in /dev/shm (unlinked once attached)"
 
 # a worker killed mid-trial: the trial is recorded as crashed, the sweep goes on
-$RACE -q -s plain -p 2 -n 1e9,1 -t 1 -o "$TMP/crash.csv" 2>"$TMP/crash.err" &
+$RACE -q -s plain -p 2 -n 1e10,1 -t 1 -o "$TMP/crash.csv" 2>"$TMP/crash.err" &
 pid=$!
 for _ in $(seq 50); do w=$(pgrep -P $pid | head -1); [ -n "$w" ] && break; sleep 0.1; done
 sleep 0.2; kill -KILL $w; wait $pid; rc=$?
 st=$(csv_col "$TMP/crash.csv" status | tr '\n' ' ')
 ok $([ $rc -eq 1 ] && [ "$st" = "crashed ok " ]; echo $?) "a killed worker: status crashed, the next cell still runs, exit 1 ($st, rc $rc)"
 ok $(grep -q 'crashed: plain procs=2' "$TMP/crash.err"; echo $?) "the crash is reported on stderr"
+mkdir -p "$TMP/cst"
+$RACESTAT -q "$TMP/crash.csv" -o "$TMP/cst"
+got=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} {print $c["iters"] ":" $c["n"] ":" $c["failed"]}' "$TMP/cst/summary.csv" | tr '\n' ' ')
+ok $([ "$got" = "10000000000:0:1 1:1:0 " ]; echo $?) "racestat leaves the crashed trial out and counts it as failed ($got)"
 
 # the watchdog
 $RACE -q -s plain -p 2 -n 1e12 -t 1 --trial-timeout 1 -o "$TMP/to.csv" 2>/dev/null; rc=$?

@@ -43,7 +43,8 @@ csv_col() { # csv_col FILE NAME -> prints the column's values
 }
 
 leftover_shm() { ls /dev/shm 2>/dev/null | grep -c '^racelab-'; }
-leftover_procs() { pgrep -x race | wc -l; }
+# race processes of this test (workers keep their parent's command line, which names $TMP)
+leftover_procs() { pgrep -f -- "$TMP" | wc -l; }
 # count_rows FILE 'CONDITION': data rows for which an awk condition holds;
 # the condition names columns as $c["final"]
 count_rows() {
