@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cells.h"
@@ -94,6 +95,12 @@ int main(int argc, char **argv)
 		return rc == RL_EINPUT ? 2 : 3;
 	}
 
+	if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "racestat: %s: %s\n", outdir, strerror(errno));
+		dataset_free(&d);
+		free(sum);
+		return 3;
+	}
 	/* all three to temporary names, then renamed together */
 	char tmp[N_OUT][4200], final[N_OUT][4200];
 	int k;
