@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,21 @@ double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n
 	return span ? (double)both / (double)span : 0.0;
 }
 
+static void open_gate(struct region *r)
+{
+	atomic_store(&r->sync.go, 1);
+	futex_wake(&r->sync.go, INT_MAX);
+}
+
+/* In an anonymous region there is no name to remove once every worker has
+ * attached, so the parent need not hear when they have: the last worker to
+ * arrive opens the gate itself, as a pthread barrier does, and records the
+ * release. That saves the parent a sleep and a wake-up per trial. */
+static int last_opens(const struct trial_spec *t, const struct region_map *m)
+{
+	return m->kind == REGION_ANON && t->start != START_FORK;
+}
+
 /* What every worker does, process or thread: take its CPU, say it is ready,
  * wait for the release, increment between two timestamps, report. */
 static void worker_body(const struct trial_spec *t, const struct region_map *m, unsigned w)
@@ -129,8 +145,13 @@ static void worker_body(const struct trial_spec *t, const struct region_map *m, 
 		.worker = w, .procs = t->procs, .iters = t->iters,
 	};
 
-	atomic_fetch_add(&r->sync.ready, 1);
-	futex_wake(&r->sync.ready, 1);
+	uint32_t arrived = atomic_fetch_add(&r->sync.ready, 1) + 1;
+	if (!last_opens(t, m)) {
+		futex_wake(&r->sync.ready, 1); /* the parent waits for all */
+	} else if (arrived == t->procs) {
+		r->sync.release_ns = now_ns();
+		open_gate(r);
+	}
 	if (t->start == START_BARRIER)
 		while (atomic_load(&r->sync.go) == 0)
 			futex_wait(&r->sync.go, 0, 0);
@@ -264,12 +285,6 @@ static int shm_present(const struct region_map *m)
 	return stat(path, &st) == 0;
 }
 
-static void open_gate(struct region *r)
-{
-	atomic_store(&r->sync.go, 1);
-	futex_wake(&r->sync.go, INT_MAX);
-}
-
 /* Start the workers: fork them, or create threads. */
 static int start_crew(const struct trial_spec *t, struct region_map *m, struct crew *c,
 		      struct rl_err *e)
@@ -341,9 +356,9 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 	if (rc != 0)
 		return rc;
 
-	/* every worker attached (and, with a barrier, waiting). Started as
-	   forked in an anonymous region, there is nothing to wait for. */
-	for (; t->start != START_FORK || m->kind != REGION_ANON;) {
+	/* every worker attached (and, with a barrier, waiting): only a named or
+	   System V segment needs the parent to know, to remove its name */
+	for (; m->kind != REGION_ANON;) {
 		uint32_t ready = atomic_load(&r->sync.ready);
 		if (ready == t->procs)
 			break;
@@ -383,7 +398,7 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		res->shm_gone = !shm_present(m);
 
 	uint64_t release = t_fork;
-	if (t->start != START_FORK) {
+	if (t->start != START_FORK && !last_opens(t, m)) {
 		release = now_ns();
 		open_gate(r);
 	}
@@ -405,6 +420,13 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		reap_ready(c);
 		if (c->alive == 0)
 			break;
+		if (c->failed > 0 && t->start != START_FORK && atomic_load(&r->sync.go) == 0) {
+			/* the others would wait at the gate for ever */
+			kill_all(c);
+			res->status = TRIAL_CRASHED;
+			snprintf(res->detail, sizeof res->detail, "a worker died before the release");
+			return 0;
+		}
 		uint64_t now = now_ns();
 		int sig = now < deadline ? wait_signal(t->wait_set, deadline - now) : 0;
 		if (sig == SIGCHLD)
@@ -423,6 +445,8 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		return 0;
 	}
 
+	if (last_opens(t, m))
+		release = r->sync.release_ns;
 	uint64_t start[MAX_PROCS], end[MAX_PROCS], last_end = release;
 	for (unsigned w = 0; w < t->procs; w++) {
 		struct worker_slot *s = region_slot(r, w);
@@ -477,7 +501,9 @@ static void judge(const struct trial_spec *t, const struct region_map *m, struct
 
 int trial_run(const struct trial_spec *t, struct trial_result *res, struct rl_err *e)
 {
-	memset(res, 0, sizeof *res);
+	/* every field but the per-worker CPUs, which are written before they are
+	   read: after each fork every page the parent writes faults once more */
+	memset(res, 0, offsetof(struct trial_result, cpu));
 	res->expected = (uint64_t)t->procs * t->iters;
 	res->shm_visible = res->shm_gone = -1;
 
@@ -493,15 +519,18 @@ int trial_run(const struct trial_spec *t, struct trial_result *res, struct rl_er
 		}
 	}
 
-	struct crew *cp = calloc(1, sizeof *cp); /* 36 KiB: not on the stack */
+	/* 36 KiB, not on the stack, and not zeroed: its arrays are read only up
+	   to n, which start_crew() fills */
+	struct crew *cp = malloc(sizeof *cp);
 	if (!cp) {
 		if (t->s->fini)
 			t->s->fini(region_strategy_sync(m.r));
 		region_destroy(&m);
 		return rl_fail(e, RL_ESYS, "out of memory");
 	}
-	struct crew c0 = {.threads = t->workers == WORKERS_THREADS};
-	*cp = c0;
+	cp->n = cp->alive = cp->failed = 0;
+	cp->stranded = 0;
+	cp->threads = t->workers == WORKERS_THREADS;
 	rc = run_crew(t, &m, cp, res, e);
 	int stranded = cp->stranded;
 	free(cp);

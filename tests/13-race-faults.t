@@ -36,7 +36,7 @@ done
 $RACE -q -s plain -p 3 -n 1e11 -t 1 --region shm -o "$TMP/kill.csv" &
 pid=$!
 sleep 0.5
-running=$(pgrep -P $pid | wc -l)
+running=$(pgrep -x race -P $pid | wc -l)
 kill -KILL $pid; wait $pid 2>/dev/null
 wait_gone
 ok $([ "$running" -eq 3 ] && [ "$(leftover_procs)" -eq 0 ]; echo $?) "SIGKILL of race in mid-trial ($running workers running): its workers die with it (PR_SET_PDEATHSIG)"
@@ -45,7 +45,7 @@ ok $([ "$(leftover_shm)" -eq 0 ]; echo $?) "SIGKILL of race: nothing in /dev/shm
 # a worker killed mid-trial: the trial is recorded as crashed, the sweep goes on
 $RACE -q -s plain -p 2 -n 1e10,1 -t 1 -o "$TMP/crash.csv" 2>"$TMP/crash.err" &
 pid=$!
-for _ in $(seq 50); do w=$(pgrep -P $pid | head -1); [ -n "$w" ] && break; sleep 0.1; done
+for _ in $(seq 50); do w=$(pgrep -x race -P $pid | head -1); [ -n "$w" ] && break; sleep 0.1; done
 sleep 0.2; kill -KILL $w; wait $pid; rc=$?
 st=$(csv_col "$TMP/crash.csv" status | tr '\n' ' ')
 ok $([ $rc -eq 1 ] && [ "$st" = "crashed ok " ]; echo $?) "a killed worker: status crashed, the next cell still runs, exit 1 ($st, rc $rc)"
