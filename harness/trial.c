@@ -2,8 +2,10 @@
  *
  * The parent never increments. It forks `procs` workers (or starts threads);
  * each attaches to the region, takes its CPU if pinned, says it is ready and
- * (with --start barrier) blocks on a futex until the parent opens the gate
- * with one FUTEX_WAKE for all. Blocking rather than spinning keeps procs >
+ * (with --start barrier) blocks on a futex until the gate opens with one
+ * FUTEX_WAKE for all: the last worker to arrive opens it in an anonymous
+ * region, the parent does with a named segment, once it has removed the
+ * name. Blocking rather than spinning keeps procs >
  * cores working; --start spin busy-waits for the closest start. Each worker
  * timestamps its own start and end with CLOCK_MONOTONIC, which all processes
  * share.
