@@ -195,6 +195,21 @@ def gnuplot(script, out, fmt, size, defs):
         raise ReportError("gnuplot %s wrote no %s" % (script, out))
 
 
+def cost_figure(data):
+    """ns per increment against procs, one line per strategy, drawn like a
+    lesson from prepared series (gnuplot breaks a line at every row it
+    filters out of summary.csv)."""
+    rows = [r for r in data.summary if int(r["iters"]) == data.iters_fixed]
+    series = [(st, data.color[st], 1,
+               [(int(r["procs"]), num(r["ns_per_inc"]), num(r["ns_per_inc"]), num(r["ns_per_inc"]))
+                for r in sorted((r for r in rows if r["strategy"] == st), key=lambda r: int(r["procs"]))])
+              for st in data.strategies]
+    return dict(name="cost", title="The cost of correctness (%s increments per worker)"
+                % fmt_count(data.iters_fixed),
+                xlabel="worker processes", ylabel="ns per increment (median, log scale)",
+                logx=False, logy=True, xtics=None, int_x=True, series=series)
+
+
 def draw_figures(data, args, figdir):
     os.makedirs(figdir, exist_ok=True)
     procs_words = " ".join(str(p) for p in data.procs)
@@ -210,16 +225,13 @@ def draw_figures(data, args, figdir):
         "SUMMARY": gp_str(os.path.abspath(os.path.join(figdir, "summary-main.csv"))),
         "HIST": gp_str(os.path.abspath(os.path.join(figdir, "hist-main.csv"))),
         "PROCS": gp_str(procs_words),
-        "PROCS_TICS": gp_str(", ".join(str(p) for p in data.procs)),
         "PROCS_COLORS": gp_str(" ".join(data.procs_color[p] for p in data.procs)),
-        "STRATS": gp_str(" ".join(data.strategies)),
-        "STRAT_COLORS": gp_str(" ".join(data.color[s] for s in data.strategies)),
         "CONTROLS": gp_str(" ".join(controls)),
         "CONTROL_COLORS": gp_str(" ".join(data.color[s] for s in controls)),
         "CONTROLS_TITLE": gp_str("Controls: violations " + ", ".join(
             "%s %d" % (s, viol[s]) for s in controls)),
         "ITERS_FIXED": str(data.iters_fixed),
-        "ITERS_LABEL": gp_str(fmt_count(data.iters_fixed).replace("10^", "10^")),
+        "ITERS_LABEL": gp_str(fmt_count(data.iters_fixed)),
         "NTRIALS": gp_str(str(int(data.summary[0]["n"]))),
     }
     for s in data.strategies:
@@ -248,18 +260,7 @@ def draw_figures(data, args, figdir):
         if not wanted:
             continue
         if name == "cost":
-            # one line per strategy over procs: drawn from prepared series
-            # (gnuplot breaks a line at every row it filters out)
-            rows = [r for r in data.summary if int(r["iters"]) == data.iters_fixed]
-            series = [(st, data.color[st], 1,
-                       [(int(r["procs"]), num(r["ns_per_inc"]), num(r["ns_per_inc"]), num(r["ns_per_inc"]))
-                        for r in sorted((r for r in rows if r["strategy"] == st), key=lambda r: int(r["procs"]))])
-                      for st in data.strategies]
-            draw_lessons(data, figdir, [dict(
-                name="cost", title="The cost of correctness (%s increments per worker)"
-                % fmt_count(data.iters_fixed).replace("10^", "10^"),
-                xlabel="worker processes", ylabel="ns per increment (median, log scale)",
-                logx=False, logy=True, xtics=None, int_x=True, series=series)])
+            draw_lessons(data, figdir, [cost_figure(data)])
             figs.append(name)
             continue
         for fmt in ("png", "svg"):
