@@ -156,7 +156,7 @@ $(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) report/racereport.
 # and racestat's CSV reader. `make test` replays every corpus (and every crash
 # saved there) under gcc's ASan + UBSan with tests/fuzz/replay.c.
 FUZZ_SRC_count    := harness/count.c
-FUZZ_SRC_settings := harness/count.c harness/settings.c harness/region.c harness/strategies.c \
+FUZZ_SRC_settings := harness/count.c harness/settings.c harness/region.c harness/fsx.c harness/guard.c harness/strategies.c \
 	$(wildcard harness/strategies/*.c)
 FUZZ_SRC_csv      := analysis/csv.c analysis/cells.c analysis/stats.c analysis/summary.c
 FUZZ_SECONDS ?= 60

@@ -12,7 +12,7 @@
 /* per-trial measures: everything else is a factor */
 static const char *const measures[] = {
 	"run_id", "trial", "expected", "final", "lost", "elapsed_ns", "overlap",
-	"overlap_pair", "check", "status", "shm_visible", "shm_gone", "cpus", NULL,
+	"overlap_pair", "skew_ns", "seq", "check", "status", "shm_visible", "shm_gone", "cpus", NULL,
 };
 
 int is_measure_column(const char *name)

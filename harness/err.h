@@ -15,6 +15,7 @@ enum {
 	RL_ESYS = -2,       /* a system call failed */
 	RL_EINTR = -3,      /* a terminating signal arrived; rl_err.signo says which */
 	RL_EWORKER = -4,    /* a worker died or timed out (the trial still has a row) */
+	RL_EBUSY = -5,      /* another process holds the output's lock */
 };
 
 struct rl_err {

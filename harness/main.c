@@ -19,93 +19,14 @@
 #include <unistd.h>
 
 #include "count.h"
-#include "output.h"
 #include "settings.h"
-#include "trial.h"
+#include "strategy.h"
+#include "sweep.h"
 #include "version.h"
 
 struct cli_pair {
 	const char *key, *value, *opt;
 };
-
-struct progress {
-	int on;
-	uint64_t t0, last;
-	double total_work, done_work;
-	unsigned cells;
-};
-
-/* the cost of a trial, in increments: the work plus ~fork overhead */
-static double trial_work(uint64_t procs, uint64_t iters)
-{
-	return (double)procs * (double)iters + 20000.0 * (double)procs;
-}
-
-static void fmt_dur(double s, char *buf, size_t len)
-{
-	unsigned long t = (unsigned long)(s + 0.5);
-	if (t >= 3600)
-		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
-	else
-		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
-}
-
-/* The CPUs this process may use, where pinned workers go. */
-struct cpu_list {
-	int n;
-	int cpu[CPU_SETSIZE];
-};
-
-static int cpu_list_get(struct cpu_list *l)
-{
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
-		return -1;
-	l->n = 0;
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &set))
-			l->cpu[l->n++] = c;
-	return l->n > 0 ? 0 : -1;
-}
-
-static uint64_t xorshift(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
-
-/* Each worker's CPU for this trial: round robin, all on the first, or random. */
-static void place_workers(const struct cpu_list *l, enum pin_mode pin, unsigned procs,
-			  uint64_t *rng, int *out)
-{
-	for (unsigned w = 0; w < procs; w++)
-		out[w] = pin == PIN_SPREAD ? l->cpu[w % (unsigned)l->n]
-		       : pin == PIN_RANDOM ? l->cpu[xorshift(rng) % (uint64_t)l->n]
-		       : l->cpu[0];
-}
-
-static void progress_show(struct progress *p, unsigned cell, const struct trial_spec *t,
-			  unsigned long trial, unsigned long trials, int force)
-{
-	if (!p->on)
-		return;
-	uint64_t now = now_ns();
-	if (!force && now - p->last < 100000000ull)
-		return;
-	p->last = now;
-	double el = (double)(now - p->t0) / 1e9;
-	char a[32], b[32], it[32];
-	fmt_dur(el, a, sizeof a);
-	if (p->done_work > 0)
-		fmt_dur(el * (p->total_work - p->done_work) / p->done_work, b, sizeof b);
-	else
-		snprintf(b, sizeof b, "?");
-	count_format(t->iters, it, sizeof it);
-	fprintf(stderr, "\r\033[Kcell %u/%u %s procs=%u iters=%s trial %lu/%lu | %s elapsed, ETA %s",
-		cell, p->cells, t->s->name, t->procs, it, trial, trials, a, b);
-}
 
 static void usage(FILE *f)
 {
@@ -122,11 +43,15 @@ static void usage(FILE *f)
 		"      --start LIST          barrier (default: futex, all released together), fork\n"
 		"                            (each as forked) or spin (busy-wait release)\n"
 		"      --region LIST         anon (default), shm (POSIX named) or sysv segment\n"
-		"      --seed N              seed for --pin random (default: from the clock)\n"
+		"      --seed N              seed for the round order and --pin random (default: clock)\n"
+		"      --order rounds|cells  rounds: each round runs every cell once, in a shuffled\n"
+		"                            order (default); cells: each cell's trials in turn\n"
+		"      --block N             trials of one cell run back to back (default 1)\n"
 		"      --trial-timeout SEC   watchdog per trial (default 600)\n"
 		"  -e, --experiment NAME     experiment name (default: the file's name, or adhoc)\n"
 		"  -o, --output FILE         CSV path, '-' for stdout (default results/NAME.csv for\n"
 		"                            an experiment file, stdout otherwise); FILE.meta beside it\n"
+		"      --meta FILE           write the .meta here (needed for -o - or a device)\n"
 		"  -q, --quiet               no progress line\n"
 		"      --resume              continue an interrupted sweep into the same CSV: a torn\n"
 		"                            last row is cut, recorded trials are skipped\n"
@@ -141,16 +66,6 @@ static void usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", strategy_table[i]->name, strategy_table[i]->summary);
 }
 
-static int pending_fatal(const sigset_t *wait_set)
-{
-	struct timespec zero = {0, 0};
-	int sig;
-	while ((sig = sigtimedwait(wait_set, NULL, &zero)) > 0)
-		if (sig != SIGCHLD)
-			return sig;
-	return 0;
-}
-
 static void default_experiment(const char *file, char *buf, size_t len)
 {
 	char copy[4096];
@@ -162,190 +77,29 @@ static void default_experiment(const char *file, char *buf, size_t len)
 	snprintf(buf, len, "%s", b);
 }
 
-static void free_keys(char **keys, size_t n)
+/* Where the rows go: -o, the file's `output`, results/NAME.csv for an
+ * experiment file, else stdout. A symbolic link is followed only where the
+ * user named the path on the command line. */
+static int output_path(const struct settings *s, const char *file, int explicit_o, char *buf,
+		       size_t len, struct rl_err *e)
 {
-	for (size_t i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-}
-
-/* Everything after the settings: open the CSV (or resume it), run each sweep
- * of the plan, and say how it went. Returns the exit status. */
-static int run(const struct settings *plan, unsigned nplan, const struct settings *s,
-	       const char *file, const char *cmdline, int quiet, int resume)
-{
-	struct rl_err e = {0};
-	char out_path[4200];
 	if (s->output[0])
-		snprintf(out_path, sizeof out_path, "%s", s->output);
+		snprintf(buf, len, "%s", s->output);
 	else if (file) {
-		if (mkdir("results", 0755) != 0 && errno != EEXIST) {
-			fprintf(stderr, "race: results/: %s\n", strerror(errno));
-			return 3;
-		}
-		snprintf(out_path, sizeof out_path, "results/%s.csv", s->experiment);
+		if (mkdir("results", 0755) != 0 && errno != EEXIST)
+			return rl_fail(e, RL_ESYS, "results/: %s", strerror(errno));
+		snprintf(buf, len, "results/%s.csv", s->experiment);
 	} else
-		snprintf(out_path, sizeof out_path, "-");
-
-	/* Signals: the parent takes the fatal ones and SIGCHLD by sigtimedwait()
-	   only; workers get the mask we started with. */
-	sigset_t wait_set, child_mask;
-	sigemptyset(&wait_set);
-	sigaddset(&wait_set, SIGCHLD);
-	sigaddset(&wait_set, SIGINT);
-	sigaddset(&wait_set, SIGTERM);
-	sigaddset(&wait_set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &wait_set, &child_mask);
-	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, not death */
-
-	char run_id[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(run_id, sizeof run_id, "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(run_id + strlen(run_id), sizeof run_id - strlen(run_id), "-%ld", (long)getpid());
-
-	char fingerprint[4096 * (MAX_INCLUDES + 1)];
-	size_t fl = 0;
-	for (unsigned k = 0; k < nplan && fl < sizeof fingerprint; k++) {
-		if (k)
-			fingerprint[fl++] = '|';
-		settings_fingerprint(&plan[k], fingerprint + fl, sizeof fingerprint - fl);
-		fl += strlen(fingerprint + fl);
+		snprintf(buf, len, "-");
+	struct stat st;
+	if (explicit_o && strcmp(buf, "-") != 0 && lstat(buf, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *real = realpath(buf, NULL);
+		if (!real)
+			return rl_fail(e, RL_EINPUT, "%s: a symbolic link to nowhere (%s)", buf, strerror(errno));
+		snprintf(buf, len, "%s", real);
+		free(real);
 	}
-	uint64_t seed = s->seed ? s->seed : now_ns() | 1; /* 0: from the clock */
-	struct csv_out out;
-	char **done_keys = NULL;
-	size_t n_done = 0;
-	struct stat st_out;
-	if (resume && strcmp(out_path, "-") == 0) {
-		fprintf(stderr, "race: --resume needs a CSV file (-o FILE or an experiment file)\n");
-		return 2;
-	}
-	if (resume && stat(out_path, &st_out) == 0) {
-		int rc = meta_resume(out_path, cmdline, run_id, fingerprint, &e);
-		if (rc == 0)
-			rc = csv_resume(&out, out_path, &done_keys, &n_done, &e);
-		if (rc != 0) {
-			fprintf(stderr, "race: %s\n", e.msg);
-			return rc == RL_EINPUT ? 2 : 3;
-		}
-	} else if (csv_open(&out, out_path, &e) != 0 ||
-		   (strcmp(out_path, "-") != 0 &&
-		    meta_write(out_path, cmdline, run_id, file, fingerprint, seed, &e) != 0)) {
-		fprintf(stderr, "race: %s\n", e.msg);
-		return 3;
-	}
-
-	struct progress pr = {.on = !quiet && isatty(STDERR_FILENO), .t0 = now_ns()};
-	for (unsigned k = 0; k < nplan; k++)
-		for (unsigned c = 0; c < settings_cells(&plan[k]); c++) {
-			struct cell_spec cs;
-			settings_cell(&plan[k], c, &cs);
-			if (!cell_applicable(&cs))
-				continue;
-			pr.cells++;
-			pr.total_work += (double)plan[k].trials * trial_work(cs.procs, cs.iters);
-		}
-	struct cpu_list cpus;
-	struct trial_result *r = malloc(sizeof *r);
-	if (cpu_list_get(&cpus) != 0 || !r) {
-		fprintf(stderr, "race: %s\n", r ? "sched_getaffinity failed" : "out of memory");
-		free_keys(done_keys, n_done);
-		free(r);
-		return 3;
-	}
-	uint64_t rng = seed;
-
-	int status = 0, rc = 0;
-	unsigned long bad_trials = 0;
-	size_t seq = 0; /* the trial's place in the sweep, for --resume */
-	unsigned shown = 0; /* cells started, for the progress line */
-	for (unsigned k = 0; k < nplan && rc == 0; k++)
-	for (unsigned cell = 0; cell < settings_cells(&plan[k]) && rc == 0; cell++) {
-		const struct settings *sp = &plan[k];
-		struct cell_spec cs;
-		settings_cell(sp, cell, &cs);
-		if (!cell_applicable(&cs))
-			continue;
-		shown++;
-		int pin_cpu[MAX_PROCS];
-		struct trial_spec t = {
-			.s = cs.strategy, .procs = cs.procs, .iters = cs.iters, .workers = cs.workers,
-			.pin = cs.pin, .start = cs.start, .region = cs.region, .pin_cpu = pin_cpu,
-			.timeout_ns = sp->trial_timeout_s * 1000000000ull,
-			.wait_set = &wait_set, .child_mask = &child_mask,
-		};
-		for (unsigned long n = 1; n <= sp->trials && rc == 0; n++, seq++) {
-			if (seq < n_done) {
-				char key[256];
-				csv_row_key(key, sizeof key, &t, n);
-				if (strcmp(key, done_keys[seq]) != 0) {
-					rc = rl_fail(&e, RL_EINPUT,
-						     "%s: row %zu is %s where this sweep has %s; will not resume",
-						     out_path, seq + 2, done_keys[seq], key);
-					break;
-				}
-				pr.done_work += trial_work(t.procs, t.iters);
-				continue;
-			}
-			int sig = pending_fatal(&wait_set);
-			if (sig) {
-				e.signo = sig;
-				rc = rl_fail(&e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
-				break;
-			}
-			progress_show(&pr, shown, &t, n, sp->trials, n == 1);
-			place_workers(&cpus, t.pin, t.procs, &rng, pin_cpu);
-			rc = trial_run(&t, r, &e);
-			if (rc != 0 && rc != RL_EWORKER)
-				break;
-			int wrc = csv_write_row(&out, run_id, sp, &t, n, r, &e);
-			if (wrc != 0)
-				rc = wrc;
-			pr.done_work += trial_work(t.procs, t.iters);
-			if (r->violation || r->status != TRIAL_OK) {
-				bad_trials++;
-				status = 1;
-				if (pr.on)
-					fputc('\n', stderr);
-				fprintf(stderr, "race: %s: %s procs=%u iters=%llu trial %lu: %s\n",
-					r->violation ? "violation" : trial_status_name(r->status),
-					t.s->name, t.procs, (unsigned long long)t.iters, n, r->detail);
-			}
-		}
-	}
-	free(r);
-	if (pr.on)
-		fprintf(stderr, "\r\033[K");
-	if (rc == 0 && n_done > seq)
-		rc = rl_fail(&e, RL_EINPUT, "%s: holds %zu rows, more than this sweep's %zu", out_path,
-			     n_done, seq);
-	free_keys(done_keys, n_done);
-
-	struct rl_err ce;
-	if (csv_close(&out, &ce) != 0 && rc == 0) {
-		e = ce;
-		rc = RL_ESYS;
-	}
-	if (rc == RL_EINTR) {
-		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.path,
-			out.rows);
-		/* 128 + signal, as a shell reports a death by that signal */
-		return 128 + e.signo;
-	}
-	if (rc == RL_EWORKER) {
-		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.path,
-			out.rows);
-		return 1;
-	}
-	if (rc != 0) {
-		fprintf(stderr, "race: %s\n", e.msg);
-		return rc == RL_EINPUT ? 2 : 3;
-	}
-	if (bad_trials)
-		fprintf(stderr, "race: %lu trials violated their guarantee or failed\n", bad_trials);
-	return status;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -359,6 +113,9 @@ int main(int argc, char **argv)
 		{"workers", required_argument, NULL, 'W'},
 		{"pin", required_argument, NULL, 'P'},
 		{"seed", required_argument, NULL, 'D'},
+		{"order", required_argument, NULL, 'O'},
+		{"block", required_argument, NULL, 'B'},
+		{"meta", required_argument, NULL, 'M'},
 		{"region", required_argument, NULL, 'R'},
 		{"trial-timeout", required_argument, NULL, 'T'},
 		{"experiment", required_argument, NULL, 'e'},
@@ -372,7 +129,8 @@ int main(int argc, char **argv)
 	};
 	struct cli_pair pairs[64];
 	unsigned npairs = 0;
-	int quiet = 0, resume = 0, c;
+	int quiet = 0, resume = 0, explicit_o = 0, c;
+	const char *meta_path = NULL;
 	struct rl_err e = {0};
 
 	/* the command line as typed, before getopt permutes argv */
@@ -395,10 +153,13 @@ int main(int argc, char **argv)
 		case 'W': key = "workers"; break;
 		case 'P': key = "pin"; break;
 		case 'D': key = "seed"; break;
+		case 'O': key = "order"; break;
+		case 'B': key = "block"; break;
+		case 'M': meta_path = optarg; break;
 		case 'R': key = "region"; break;
 		case 'T': key = "trial_timeout"; break;
 		case 'e': key = "experiment"; break;
-		case 'o': key = "output"; break;
+		case 'o': key = "output"; explicit_o = 1; break;
 		case 'q': quiet = 1; break;
 		case 'r': resume = 1; break;
 		case 'L':
@@ -443,7 +204,7 @@ int main(int argc, char **argv)
 	int rc_in = 0;
 	if (file) {
 		default_experiment(file, s.experiment, sizeof s.experiment);
-		rc_in = settings_load(&s, file, &e);
+		rc_in = settings_load(&s, file, 1, &e);
 	}
 	for (unsigned k = 0; rc_in == 0 && k < (s.n_includes ? s.n_includes : 1); k++) {
 		struct settings *sub = &plan[nplan++];
@@ -451,9 +212,13 @@ int main(int argc, char **argv)
 		sub->n_includes = 0;
 		if (s.n_includes) {
 			default_experiment(s.includes[k], sub->experiment, sizeof sub->experiment);
-			rc_in = settings_load(sub, s.includes[k], &e);
-			if (rc_in == 0 && sub->n_includes)
-				rc_in = rl_fail(&e, RL_EINPUT, "%s: includes must not nest", s.includes[k]);
+			rc_in = settings_load(sub, s.includes[k], 0, &e);
+			for (unsigned j = 0; rc_in == 0 && j < k; j++)
+				if (plan[j].file_dev == sub->file_dev && plan[j].file_ino == sub->file_ino)
+					rc_in = rl_fail(&e, RL_EINPUT, "%s: includes %s a second time", s.include_where[k],
+							s.includes[k]);
+			if (rc_in == 0 && sub->file_dev == s.file_dev && sub->file_ino == s.file_ino)
+				rc_in = rl_fail(&e, RL_EINPUT, "%s: includes itself", s.include_where[k]);
 		}
 		for (unsigned i = 0; rc_in == 0 && i < npairs; i++) {
 			char where[64];
@@ -474,7 +239,49 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	int code = run(plan, nplan, &s, file, cmdline, quiet, resume);
+	char out_path[4200];
+	uint64_t inputs[MAX_INCLUDES + 1][2];
+	unsigned n_inputs = 0;
+	if (s.has_file) {
+		inputs[n_inputs][0] = s.file_dev;
+		inputs[n_inputs++][1] = s.file_ino;
+	}
+	for (unsigned k = 0; k < nplan && s.n_includes; k++) {
+		inputs[n_inputs][0] = plan[k].file_dev;
+		inputs[n_inputs++][1] = plan[k].file_ino;
+	}
+	if (output_path(&s, file, explicit_o, out_path, sizeof out_path, &e) != 0) {
+		fprintf(stderr, "race: %s\n", e.msg);
+		free(plan);
+		return 3;
+	}
+
+	sigset_t wait_set;
+	sweep_signals(&wait_set);
+	struct sweep_request rq = {
+		.parts = plan, .nparts = nplan, .experiment_file = file, .cmdline = cmdline,
+		.output = out_path, .meta_path = meta_path, .resume = resume, .quiet = quiet,
+		.inputs = (const uint64_t (*)[2])inputs, .n_inputs = n_inputs,
+	};
+	struct sweep_outcome out;
+	int rc = sweep_main(&rq, &wait_set, &out, &e);
 	free(plan);
+	int code;
+	if (rc == RL_EINTR) {
+		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.output, out.rows);
+		code = 128 + e.signo; /* as a shell reports a death by that signal */
+	} else if (rc == RL_EWORKER) {
+		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.output, out.rows);
+		code = 1;
+	} else if (rc != 0) {
+		fprintf(stderr, "race: %s\n", e.msg);
+		code = rc == RL_EINPUT || rc == RL_EBUSY ? 2 : 3;
+	} else {
+		if (out.bad_trials)
+			fprintf(stderr, "race: %lu trials violated their guarantee or failed\n", out.bad_trials);
+		code = out.bad_trials ? 1 : 0;
+	}
+	if (out.stranded)
+		_exit(code); /* threads still run on memory nobody may free: end now */
 	return code;
 }

@@ -5,8 +5,10 @@
  *       unmaps what fork gave it and maps the segment by name itself, at
  *       whatever address it gets. The creator unlinks the name as soon as all
  *       workers have attached.
- * sysv: shmget(IPC_PRIVATE, 0600) + shmat; workers detach and attach again by
- *       id; IPC_RMID once all have attached.
+ * sysv: shmget(random key, IPC_CREAT | IPC_EXCL, 0600) + shmat; workers detach
+ *       and attach again by id; IPC_RMID once all have attached.
+ * Every name and key is registered with the guardian (guard.h) before the
+ * segment exists, and released once it is removed.
  * With private data the counter lives in a MAP_PRIVATE mapping: each writer
  * gets its own copy-on-write page and the creator's view never changes. */
 #define _GNU_SOURCE
@@ -22,6 +24,8 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "fsx.h"
 
 const char *const region_kind_names[] = {
 	[REGION_ANON] = "anon", [REGION_SHM] = "shm", [REGION_SYSV] = "sysv", NULL,
@@ -77,7 +81,7 @@ static int map_shm(struct region_map *m, struct rl_err *e)
 }
 
 int region_create(struct region_map *m, enum region_kind kind, unsigned procs,
-		  int private_data, struct rl_err *e)
+		  int private_data, const struct guard *g, struct rl_err *e)
 {
 	struct region_header h;
 	layout(&h, procs);
@@ -88,6 +92,9 @@ int region_create(struct region_map *m, enum region_kind kind, unsigned procs,
 	m->data_size = h.data_size;
 	m->fd = -1;
 	m->shmid = -1;
+	m->guard = g;
+	if (kind != REGION_ANON && (!g || g->pid <= 0))
+		return rl_fail(e, RL_ESYS, "a named region needs the guardian process");
 
 	switch (kind) {
 	case REGION_ANON: {
@@ -101,34 +108,61 @@ int region_create(struct region_map *m, enum region_kind kind, unsigned procs,
 		break;
 	}
 	case REGION_SHM: {
-		uint64_t rnd;
-		if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		char hex[17];
+		if (fsx_random_hex(hex, 8) != 0)
 			return rl_fail(e, RL_ESYS, "getrandom: %s", strerror(errno));
-		snprintf(m->name, sizeof m->name, "/racelab-%ld-%016llx",
-			 (long)getpid(), (unsigned long long)rnd);
+		snprintf(m->name, sizeof m->name, "/racelab-%ld-%s", (long)getpid(), hex);
+		/* the guardian knows the name before it exists: a SIGKILL at any
+		   instant from here on leaves nothing in /dev/shm */
+		int rc = guard_hold_shm(g, m->name, e);
+		if (rc != 0)
+			return rc;
 		m->fd = shm_open(m->name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
-		if (m->fd < 0)
-			return rl_fail(e, RL_ESYS, "shm_open %s: %s", m->name, strerror(errno));
-		int rc = 0;
+		if (m->fd < 0) {
+			int err = errno;
+			struct rl_err ignore;
+			guard_release_shm(g, m->name, &ignore);
+			return rl_fail(e, RL_ESYS, "shm_open %s: %s", m->name, strerror(err));
+		}
 		if (ftruncate(m->fd, (off_t)m->size) != 0)
 			rc = rl_fail(e, RL_ESYS, "ftruncate %s: %s", m->name, strerror(errno));
 		if (rc == 0)
 			rc = map_shm(m, e);
 		if (rc != 0) {
+			struct rl_err ignore;
 			shm_unlink(m->name);
+			guard_release_shm(g, m->name, &ignore);
 			close(m->fd);
 			return rc;
 		}
 		break;
 	}
 	case REGION_SYSV: {
-		m->shmid = shmget(IPC_PRIVATE, m->size, IPC_CREAT | 0600);
-		if (m->shmid < 0)
-			return rl_fail(e, RL_ESYS, "shmget: %s", strerror(errno));
+		/* a random key registered with the guardian first, then created
+		   exclusively: no instant at which a segment exists unregistered */
+		for (int tries = 0; m->shmid < 0; tries++) {
+			uint32_t rnd;
+			if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+				return rl_fail(e, RL_ESYS, "getrandom: %s", strerror(errno));
+			m->key = (int)(rnd & 0x7fffffffu) | 1;
+			int rc = guard_hold_sysv(g, m->key, e);
+			if (rc != 0)
+				return rc;
+			m->shmid = shmget((key_t)m->key, m->size, IPC_CREAT | IPC_EXCL | 0600);
+			if (m->shmid < 0) {
+				int err = errno;
+				struct rl_err ignore;
+				guard_release_sysv(g, m->key, &ignore);
+				if (err != EEXIST || tries == 16)
+					return rl_fail(e, RL_ESYS, "shmget: %s", strerror(err));
+			}
+		}
 		void *p = shmat(m->shmid, NULL, 0);
 		if (p == (void *)-1) {
 			int err = errno;
+			struct rl_err ignore;
 			shmctl(m->shmid, IPC_RMID, NULL);
+			guard_release_sysv(g, m->key, &ignore);
 			return rl_fail(e, RL_ESYS, "shmat: %s", strerror(err));
 		}
 		m->r = p;
@@ -185,16 +219,27 @@ int region_seal(struct region_map *m, struct rl_err *e)
 	if (m->sealed)
 		return 0;
 	m->sealed = 1;
+	struct rl_err ignore;
 	if (m->kind == REGION_SHM) {
 		int rc = 0;
 		if (shm_unlink(m->name) != 0)
 			rc = rl_fail(e, RL_ESYS, "shm_unlink %s: %s", m->name, strerror(errno));
 		close(m->fd);
 		m->fd = -1;
+		if (rc == 0)
+			rc = guard_release_shm(m->guard, m->name, e);
+		else
+			guard_release_shm(m->guard, m->name, &ignore);
 		return rc;
 	}
-	if (m->kind == REGION_SYSV && shmctl(m->shmid, IPC_RMID, NULL) != 0)
-		return rl_fail(e, RL_ESYS, "shmctl IPC_RMID: %s", strerror(errno));
+	if (m->kind == REGION_SYSV) {
+		if (shmctl(m->shmid, IPC_RMID, NULL) != 0) {
+			int err = errno;
+			guard_release_sysv(m->guard, m->key, &ignore);
+			return rl_fail(e, RL_ESYS, "shmctl IPC_RMID: %s", strerror(err));
+		}
+		return guard_release_sysv(m->guard, m->key, e);
+	}
 	return 0;
 }
 

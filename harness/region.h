@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "guard.h"
 
 #define REGION_MAGIC   UINT64_C(0x3142414c45434152) /* "RACELAB1" little-endian */
 #define REGION_VERSION 1u
@@ -79,6 +80,8 @@ struct region_map {
 	unsigned char *data_map; /* a separate data mapping (private data), or NULL */
 	int fd;                  /* shm: the segment while not yet unlinked, else -1 */
 	int shmid;               /* sysv: the segment id, else -1 */
+	int key;                 /* sysv: its key, registered with the guardian */
+	const struct guard *guard; /* named regions: who removes them if we die */
 	int sealed;              /* the name is gone (shm_unlink / IPC_RMID done) */
 	char name[64];           /* shm: "/racelab-<pid>-<random>" */
 };
@@ -88,7 +91,7 @@ const char *region_kind_name(enum region_kind k);
 
 /* Creator: make a region for up to `procs` workers. */
 int region_create(struct region_map *m, enum region_kind kind, unsigned procs,
-		  int private_data, struct rl_err *e);
+		  int private_data, const struct guard *g, struct rl_err *e);
 /* Worker, after fork: map the region as a named-segment user would. */
 int region_attach(struct region_map *m, struct rl_err *e);
 /* Creator, once every worker attached: remove the name so nothing can leak. */

@@ -1,9 +1,14 @@
 /* settings.c - the experiment file format and the one key table. */
+#define _GNU_SOURCE
 #include "settings.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "count.h"
 
@@ -17,7 +22,9 @@ const struct settings_key settings_keys[] = {
 	{"pin", "LIST", "CPU placement: none, spread (round robin), same (one CPU), random"},
 	{"start", "LIST", "barrier (futex), fork (each as forked), spin (busy-wait release)"},
 	{"region", "LIST", "anon (MAP_SHARED|MAP_ANONYMOUS), shm (shm_open), sysv (shmget)"},
-	{"seed", "N", "seed for pin = random (default: from the clock, recorded in .meta)"},
+	{"seed", "N", "seed for the round order and pin = random (default: from the clock; in .meta)"},
+	{"order", "rounds|cells", "rounds: every cell once per round, shuffled (default); cells: in turn"},
+	{"block", "N", "trials of one cell run back to back (default 1)"},
 	{"include", "FILE", "(files only) run another experiment file too, into the same CSV"},
 	{"trial_timeout", "SECONDS", "kill a trial that runs longer (watchdog)"},
 	{"output", "FILE", "CSV path ('-' for stdout)"},
@@ -27,6 +34,7 @@ const struct settings_key settings_keys[] = {
 static const char *const start_names[] = {"barrier", "fork", "spin", NULL};
 static const char *const worker_names[] = {"processes", "threads", NULL};
 static const char *const pin_names[] = {"none", "spread", "same", "random", NULL};
+static const char *const order_names[] = {"rounds", "cells", NULL};
 
 const char *start_mode_name(enum start_mode m)
 {
@@ -41,6 +49,11 @@ const char *worker_kind_name(enum worker_kind k)
 const char *pin_mode_name(enum pin_mode p)
 {
 	return pin_names[p];
+}
+
+const char *order_mode_name(enum order_mode o)
+{
+	return order_names[o];
 }
 
 static void one(struct enum_list *l, unsigned v)
@@ -65,6 +78,8 @@ void settings_defaults(struct settings *s)
 	one(&s->start, START_BARRIER);
 	one(&s->region, REGION_ANON);
 	s->trial_timeout_s = 600;
+	s->order = ORDER_ROUNDS;
+	s->block = 1;
 	snprintf(s->where_iters, sizeof s->where_iters, "defaults");
 }
 
@@ -109,11 +124,22 @@ static int set_list(uint64_t *dst, unsigned *n, const char *key, const char *v, 
 		    const char *where, struct rl_err *e)
 {
 	const char *why, *bad;
-	int k = count_list_parse(v, 1, max, dst, MAX_LEVELS, &why, &bad);
+	uint64_t got[MAX_LEVELS];
+	int k = count_list_parse(v, 1, max, got, MAX_LEVELS, &why, &bad);
 	if (k < 0) {
 		size_t len = strcspn(bad, ",");
+		if (strcmp(why, "is too large") == 0 && max < INT64_MAX)
+			return rl_fail(e, RL_EINPUT, "%s: %s '%.*s' is too large (at most %llu)", where, key,
+				       (int)len, bad, (unsigned long long)max);
 		return rl_fail(e, RL_EINPUT, "%s: %s '%.*s' %s", where, key, (int)len, bad, why);
 	}
+	/* a repeated level would double its cells, which racestat then merges */
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < i; j++)
+			if (got[i] == got[j])
+				return rl_fail(e, RL_EINPUT, "%s: %s %llu listed twice ('%s')", where, key,
+					       (unsigned long long)got[i], v);
+	memcpy(dst, got, (size_t)k * sizeof *got);
 	*n = (unsigned)k;
 	return 0;
 }
@@ -122,8 +148,12 @@ static int set_count(uint64_t *dst, const char *key, const char *v, uint64_t max
 		     const char *where, struct rl_err *e)
 {
 	const char *why;
-	if (count_parse(v, 1, max, dst, &why) != 0)
+	if (count_parse(v, 1, max, dst, &why) != 0) {
+		if (strcmp(why, "is too large") == 0 && max < INT64_MAX)
+			return rl_fail(e, RL_EINPUT, "%s: %s '%s' is too large (at most %llu)", where, key, v,
+				       (unsigned long long)max);
 		return rl_fail(e, RL_EINPUT, "%s: %s '%s' %s", where, key, v, why);
+	}
 	return 0;
 }
 
@@ -212,6 +242,17 @@ int settings_set(struct settings *s, const char *key, const char *v, const char 
 		return set_enum_list(&s->pin, pin_names, key, v, where, e);
 	if (strcmp(key, "seed") == 0)
 		return set_count(&s->seed, key, v, UINT64_MAX, where, e);
+	if (strcmp(key, "block") == 0)
+		return set_count(&s->block, key, v, MAX_TRIALS, where, e);
+	if (strcmp(key, "order") == 0) {
+		struct enum_list l;
+		int rc = set_enum_list(&l, order_names, key, v, where, e);
+		if (rc == 0 && l.n != 1)
+			rc = rl_fail(e, RL_EINPUT, "%s: order takes one value, rounds or cells", where);
+		if (rc == 0)
+			s->order = (enum order_mode)l.v[0];
+		return rc;
+	}
 	if (strcmp(key, "output") == 0) {
 		if (!*v || strlen(v) >= sizeof s->output)
 			return rl_fail(e, RL_EINPUT, "%s: output path is empty or too long", where);
@@ -231,37 +272,109 @@ static char *trim(char *p)
 	return p;
 }
 
-int settings_load(struct settings *s, const char *path, struct rl_err *e)
+#define EXPERIMENT_MAX (1u << 20)
+
+/* The whole file, refusing what is not a regular file before reading a byte
+   (a FIFO would block for ever, a folder reads as an error). */
+static int read_experiment(const char *path, char **out, size_t *len, struct stat *st,
+			   struct rl_err *e)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
 		return rl_fail(e, RL_EINPUT, "%s: cannot read experiment file: %s", path, strerror(errno));
-	char line[4096], where[4200];
-	int rc = 0;
-	for (unsigned no = 1; rc == 0 && fgets(line, sizeof line, f); no++) {
+	if (fstat(fd, st) != 0) {
+		int err = errno;
+		close(fd);
+		return rl_fail(e, RL_EINPUT, "%s: cannot read experiment file: %s", path, strerror(err));
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return rl_fail(e, RL_EINPUT, "%s: is %s, not an experiment file", path,
+			       S_ISDIR(st->st_mode) ? "a folder" : S_ISFIFO(st->st_mode) ? "a FIFO"
+			       : "not a regular file");
+	}
+	if (st->st_size > (off_t)EXPERIMENT_MAX) {
+		close(fd);
+		return rl_fail(e, RL_EINPUT, "%s: larger than %u bytes; not an experiment file", path,
+			       EXPERIMENT_MAX);
+	}
+	char *buf = malloc((size_t)st->st_size + 1);
+	size_t got = 0;
+	while (buf) {
+		ssize_t k = read(fd, buf + got, (size_t)st->st_size - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int err = errno;
+			close(fd);
+			free(buf);
+			return rl_fail(e, RL_EINPUT, "%s: read error: %s", path, strerror(err));
+		}
+		got += (size_t)k;
+		if (k == 0 || got == (size_t)st->st_size)
+			break;
+	}
+	close(fd);
+	if (!buf)
+		return rl_fail(e, RL_ESYS, "out of memory");
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+int settings_load(struct settings *s, const char *path, int top, struct rl_err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+	int rc = read_experiment(path, &text, &len, &st, e);
+	if (rc != 0)
+		return rc;
+	s->file_dev = (uint64_t)st.st_dev;
+	s->file_ino = (uint64_t)st.st_ino;
+	s->has_file = 1;
+	char *p = text, *end = text + len, where[4200];
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3; /* a UTF-8 byte order mark, as some editors write */
+	for (unsigned no = 1; rc == 0 && p < end; no++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *line_end = nl ? nl : end;
 		snprintf(where, sizeof where, "%s:%u", path, no);
-		if (!strchr(line, '\n') && !feof(f)) {
-			rc = rl_fail(e, RL_EINPUT, "%s: line too long", where);
+		if (memchr(p, '\0', (size_t)(line_end - p))) {
+			rc = rl_fail(e, RL_EINPUT, "%s: a NUL byte; not a text file", where);
 			break;
 		}
+		if (line_end - p >= 4096) {
+			rc = rl_fail(e, RL_EINPUT, "%s: line too long (4096 bytes at most)", where);
+			break;
+		}
+		char line[4096];
+		memcpy(line, p, (size_t)(line_end - p));
+		line[line_end - p] = '\0';
+		p = nl ? nl + 1 : end;
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		char *p = trim(line);
-		if (!*p)
+		char *q = trim(line);
+		if (!*q)
 			continue;
-		char *eq = strchr(p, '=');
+		char *eq = strchr(q, '=');
 		if (!eq) {
-			rc = rl_fail(e, RL_EINPUT, "%s: expected 'key = value', got '%s'", where, p);
+			rc = rl_fail(e, RL_EINPUT, "%s: expected 'key = value', got '%s'", where, q);
 			break;
 		}
 		*eq = '\0';
-		char *key = trim(p), *val = trim(eq + 1);
+		char *key = trim(q), *val = trim(eq + 1);
 		if (!*val) {
 			rc = rl_fail(e, RL_EINPUT, "%s: key '%s' has no value", where, key);
 			break;
 		}
 		if (strcmp(key, "include") == 0) {
+			if (!top) {
+				rc = rl_fail(e, RL_EINPUT, "%s: includes must not nest", path);
+				break;
+			}
 			if (s->n_includes == MAX_INCLUDES) {
 				rc = rl_fail(e, RL_EINPUT, "%s: more than %u includes", where, MAX_INCLUDES);
 				break;
@@ -275,14 +388,18 @@ int settings_load(struct settings *s, const char *path, struct rl_err *e)
 				rc = rl_fail(e, RL_EINPUT, "%s: include path too long", where);
 				break;
 			}
+			snprintf(s->include_where[s->n_includes], sizeof s->include_where[0], "%.250s", where);
 			s->n_includes++;
 			continue;
 		}
+		if (!top && strcmp(key, "output") == 0) {
+			rc = rl_fail(e, RL_EINPUT, "%s: output belongs in the top-level file, not in an "
+				     "included one", where);
+			break;
+		}
 		rc = settings_set(s, key, val, where, e);
 	}
-	if (rc == 0 && ferror(f))
-		rc = rl_fail(e, RL_EINPUT, "%s: read error", path);
-	fclose(f);
+	free(text);
 	return rc;
 }
 
@@ -341,7 +458,8 @@ void settings_fingerprint(const struct settings *s, char *buf, size_t len)
 		for (unsigned i = 0; i < f[k].l->n; i++)
 			PUT("%s%s", i ? "," : "", f[k].names[f[k].l->v[i]]);
 	}
-	PUT(";trials=%llu;seed=%llu", (unsigned long long)s->trials, (unsigned long long)s->seed);
+	PUT(";trials=%llu;seed=%llu;order=%s;block=%llu", (unsigned long long)s->trials,
+	    (unsigned long long)s->seed, order_names[s->order], (unsigned long long)s->block);
 #undef PUT
 }
 

@@ -19,6 +19,7 @@
 enum start_mode { START_BARRIER, START_FORK, START_SPIN };
 enum worker_kind { WORKERS_PROCESSES, WORKERS_THREADS };
 enum pin_mode { PIN_NONE, PIN_SPREAD, PIN_SAME, PIN_RANDOM };
+enum order_mode { ORDER_ROUNDS, ORDER_CELLS };
 
 /* A factor given by name: its values' names, and the chosen values. */
 struct enum_list {
@@ -37,10 +38,16 @@ struct settings {
 	struct enum_list workers, pin, start, region;
 	uint64_t trials;
 	uint64_t trial_timeout_s;
-	uint64_t seed;              /* for pin = random */
+	uint64_t seed;              /* round shuffles and pin = random; 0: from the clock */
+	enum order_mode order;      /* rounds (default) or cells */
+	uint64_t block;             /* trials of one cell run back to back */
+	unsigned shard_k, shard_n;  /* shard k of n; 0/0: the whole sweep */
 	char output[4096];          /* "" = default, "-" = stdout */
 	char includes[MAX_INCLUDES][512]; /* experiment files this one runs, in order */
+	char include_where[MAX_INCLUDES][256]; /* file:line of each include, for messages */
 	unsigned n_includes;
+	uint64_t file_dev, file_ino; /* the experiment file read, if any */
+	int has_file;
 	char where_iters[4200];     /* where the last iters/procs came from, for errors */
 };
 
@@ -52,8 +59,11 @@ int settings_set(struct settings *s, const char *key, const char *value, const c
 
 /* Read `key = value` lines (# comments, blank lines) from an experiment file.
    `include = other.conf` (a path relative to this file) adds a sub-experiment:
-   a file with includes runs each of them, in order, into one CSV. */
-int settings_load(struct settings *s, const char *path, struct rl_err *e);
+   a file with includes runs each of them, in order, into one CSV. `top` is
+   0 for an included file, which may neither include nor set the output.
+   Only a regular text file is read (no FIFO, folder, device, NUL byte); a
+   UTF-8 byte order mark is skipped. */
+int settings_load(struct settings *s, const char *path, int top, struct rl_err *e);
 
 /* Cross-checks once every source is applied: procs x iters fits the counter. */
 int settings_check(const struct settings *s, struct rl_err *e);
@@ -69,6 +79,7 @@ extern const struct settings_key settings_keys[];
 const char *start_mode_name(enum start_mode m);
 const char *worker_kind_name(enum worker_kind k);
 const char *pin_mode_name(enum pin_mode p);
+const char *order_mode_name(enum order_mode o);
 
 /* One cell of the sweep: the factors' values. Cells are numbered
    0 .. settings_cells()-1, strategy outermost, iters innermost. */

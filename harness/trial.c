@@ -10,10 +10,15 @@
  * timestamps its own start and end with CLOCK_MONOTONIC, which all processes
  * share.
  *
- * The parent keeps SIGCHLD, SIGINT, SIGTERM and SIGHUP blocked and waits for
- * them with sigtimedwait(): no signal handler, no global flag, and the trial's
- * watchdog is the wait's timeout. Worker processes are killed and reaped on
- * a fault; threads cannot be killed, so a fault there ends the process. */
+ * The parent keeps SIGCHLD and every signal whose default is to end the
+ * process blocked and waits for them with sigtimedwait(): no signal handler,
+ * no global flag, and the trial's watchdog is the wait's timeout. Workers
+ * inherit that mask and keep it, so a Ctrl-C to the process group reaches
+ * the parent alone, which kills the workers and writes no row for the trial
+ * it cut short. When one worker dies, the trial is over: the others are
+ * killed at once (one of them may wait for a lock the dead one held) and
+ * the row says crashed. Threads cannot be killed, so a fault there strands
+ * them: nothing they can touch is freed, and the process ends. */
 #define _GNU_SOURCE
 #include "trial.h"
 
@@ -181,11 +186,11 @@ static void worker_body(const struct trial_spec *t, const struct region_map *m, 
 static _Noreturn void worker_process(const struct trial_spec *t, struct region_map *m,
 				     unsigned w, pid_t parent)
 {
-	/* die with the parent, even if it died before this line */
+	/* die with the parent, even if it died before this line; the signal
+	   mask stays the parent's: every terminating signal blocked */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(EXIT_ORPHAN);
-	sigprocmask(SIG_SETMASK, t->child_mask, NULL);
 	struct rl_err e;
 	if (region_attach(m, &e) != 0)
 		_exit(EXIT_ATTACH);
@@ -216,6 +221,46 @@ struct crew {
 	int threads;
 	int stranded;      /* threads still running that nobody can stop */
 };
+
+struct trial_ctx {
+	struct crew crew;
+	struct region_map map;
+	int stranded;      /* threads still use crew and map: never free them */
+};
+
+struct trial_ctx *trial_ctx_new(void)
+{
+	struct trial_ctx *x = malloc(sizeof *x);
+	if (x) {
+		x->crew.n = x->crew.alive = x->crew.failed = 0;
+		x->crew.stranded = 0;
+		x->stranded = 0;
+		x->map.r = NULL;
+	}
+	return x;
+}
+
+int trial_ctx_stranded(const struct trial_ctx *x)
+{
+	return x && x->stranded;
+}
+
+void trial_ctx_free(struct trial_ctx *x)
+{
+	if (x && !x->stranded)
+		free(x);
+}
+
+int trial_pending_signal(const sigset_t *wait_set)
+{
+	sigset_t p;
+	if (sigpending(&p) != 0)
+		return 0;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGCHLD && sigismember(wait_set, sig) == 1 && sigismember(&p, sig) == 1)
+			return sig;
+	return 0;
+}
 
 static void reap_status(struct crew *c, pid_t pid, int st)
 {
@@ -276,7 +321,31 @@ static int interrupted(struct crew *c, int sig, struct rl_err *e)
 {
 	kill_all(c);
 	e->signo = sig;
-	return rl_fail(e, RL_EINTR, "interrupted by SIG%s", sigabbrev_np(sig));
+	const char *abbrev = sigabbrev_np(sig);
+	if (abbrev)
+		return rl_fail(e, RL_EINTR, "interrupted by SIG%s", abbrev);
+	return rl_fail(e, RL_EINTR, "interrupted by signal %d (SIGRTMIN+%d)", sig, sig - SIGRTMIN);
+}
+
+/* A worker died. If a terminating signal is waiting for the parent, the
+   death is its doing (or its cause): the trial was cut short, not crashed. */
+static int worker_died(const struct trial_spec *t, struct crew *c, struct trial_result *res,
+		       const char *when, struct rl_err *e)
+{
+	int sig = trial_pending_signal(t->wait_set);
+	if (sig) {
+		sigset_t one;
+		sigemptyset(&one);
+		sigaddset(&one, sig);
+		struct timespec zero = {0, 0};
+		sigtimedwait(&one, NULL, &zero);
+		return interrupted(c, sig, e);
+	}
+	unsigned failed = c->failed;
+	kill_all(c); /* at once: another may wait for a lock the dead one held */
+	res->status = TRIAL_CRASHED;
+	snprintf(res->detail, sizeof res->detail, "%u of %u workers died %s", failed, t->procs, when);
+	return 0;
 }
 
 static int shm_present(const struct region_map *m)
@@ -367,12 +436,8 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		int sig = wait_signal(t->wait_set, 0);
 		if (sig == SIGCHLD) {
 			reap_ready(c);
-			if (c->failed > 0) {
-				kill_all(c);
-				res->status = TRIAL_CRASHED;
-				snprintf(res->detail, sizeof res->detail, "a worker died before it started");
-				return 0;
-			}
+			if (c->failed > 0)
+				return worker_died(t, c, res, "before they all started", e);
 		} else if (sig > 0) {
 			return interrupted(c, sig, e);
 		}
@@ -420,15 +485,11 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 	}
 	for (; !c->threads;) {
 		reap_ready(c);
+		if (c->failed > 0)
+			return worker_died(t, c, res, atomic_load(&r->sync.go) ? "during the trial"
+					   : "before the release", e);
 		if (c->alive == 0)
 			break;
-		if (c->failed > 0 && t->start != START_FORK && atomic_load(&r->sync.go) == 0) {
-			/* the others would wait at the gate for ever */
-			kill_all(c);
-			res->status = TRIAL_CRASHED;
-			snprintf(res->detail, sizeof res->detail, "a worker died before the release");
-			return 0;
-		}
 		uint64_t now = now_ns();
 		int sig = now < deadline ? wait_signal(t->wait_set, deadline - now) : 0;
 		if (sig == SIGCHLD)
@@ -441,15 +502,10 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 			 (double)t->timeout_ns / 1e9);
 		return 0;
 	}
-	if (c->failed > 0) {
-		res->status = TRIAL_CRASHED;
-		snprintf(res->detail, sizeof res->detail, "%u of %u workers died", c->failed, t->procs);
-		return 0;
-	}
-
 	if (last_opens(t, m))
 		release = r->sync.release_ns;
 	uint64_t start[MAX_PROCS], end[MAX_PROCS], last_end = release;
+	uint64_t first_start = UINT64_MAX, last_start = 0;
 	for (unsigned w = 0; w < t->procs; w++) {
 		struct worker_slot *s = region_slot(r, w);
 		start[w] = s->start_ns;
@@ -457,8 +513,13 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		res->cpu[w] = s->cpu;
 		if (end[w] > last_end)
 			last_end = end[w];
+		if (start[w] < first_start)
+			first_start = start[w];
+		if (start[w] > last_start)
+			last_start = start[w];
 	}
 	res->elapsed_ns = last_end - release;
+	res->skew_ns = last_start - first_start;
 	res->overlap = trial_overlap(start, end, t->procs);
 	res->overlap_pair = trial_overlap_pair(start, end, t->procs);
 	return 0;
@@ -501,62 +562,56 @@ static void judge(const struct trial_spec *t, const struct region_map *m, struct
 	}
 }
 
-int trial_run(const struct trial_spec *t, struct trial_result *res, struct rl_err *e)
+int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_result *res,
+	      struct rl_err *e)
 {
 	/* every field but the per-worker CPUs, which are written before they are
 	   read: after each fork every page the parent writes faults once more */
 	memset(res, 0, offsetof(struct trial_result, cpu));
 	res->expected = (uint64_t)t->procs * t->iters;
 	res->shm_visible = res->shm_gone = -1;
+	if (x->stranded)
+		return rl_fail(e, RL_EWORKER, "threads of an earlier trial still run");
 
-	struct region_map m;
-	int rc = region_create(&m, t->region, t->procs, t->s->private_data, e);
+	struct region_map *m = &x->map;
+	int rc = region_create(m, t->region, t->procs, t->s->private_data, t->guard, e);
 	if (rc != 0)
 		return rc;
 	if (t->s->init) {
-		int err = t->s->init(region_strategy_sync(m.r));
+		int err = t->s->init(region_strategy_sync(m->r));
 		if (err != 0) {
-			region_destroy(&m);
+			region_destroy(m);
 			return rl_fail(e, RL_ESYS, "%s: init: %s", t->s->name, strerror(err));
 		}
 	}
 
-	/* 36 KiB, not on the stack, and not zeroed: its arrays are read only up
-	   to n, which start_crew() fills */
-	struct crew *cp = malloc(sizeof *cp);
-	if (!cp) {
-		if (t->s->fini)
-			t->s->fini(region_strategy_sync(m.r));
-		region_destroy(&m);
-		return rl_fail(e, RL_ESYS, "out of memory");
-	}
+	struct crew *cp = &x->crew;
 	cp->n = cp->alive = cp->failed = 0;
 	cp->stranded = 0;
 	cp->threads = t->workers == WORKERS_THREADS;
-	rc = run_crew(t, &m, cp, res, e);
-	int stranded = cp->stranded;
-	free(cp);
-	if (stranded) {
-		/* threads still run on the region: unlink its name, keep the memory,
-		   and let the process's exit end them */
+	rc = run_crew(t, m, cp, res, e);
+	if (cp->stranded) {
+		/* threads still run on the region and read their arguments in
+		   the crew: unlink the name (no leak), keep the memory */
 		struct rl_err ignore;
-		region_seal(&m, &ignore);
+		region_seal(m, &ignore);
+		x->stranded = 1;
 		return rc != 0 ? rc
 			: rl_fail(e, RL_EWORKER, "%s: threads cannot be stopped; the sweep ends here",
 				  res->detail);
 	}
 	if (rc == 0) {
 		struct strategy_args a = {
-			.sync = region_strategy_sync(m.r), .data = m.data,
+			.sync = region_strategy_sync(m->r), .data = m->data,
 			.worker = t->procs, .procs = t->procs, .iters = t->iters,
 		};
 		res->final = t->s->read(&a);
 		res->lost = (int64_t)(res->expected - res->final);
 		if (res->status == TRIAL_OK)
-			judge(t, &m, res);
+			judge(t, m, res);
 	}
 	if (t->s->fini)
-		t->s->fini(region_strategy_sync(m.r));
-	region_destroy(&m);
+		t->s->fini(region_strategy_sync(m->r));
+	region_destroy(m);
 	return rc;
 }

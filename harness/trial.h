@@ -21,8 +21,10 @@ struct trial_spec {
 	enum region_kind region;
 	const int *pin_cpu;        /* pin != none: the CPU for each worker */
 	uint64_t timeout_ns;       /* watchdog: the whole trial, fork to last exit */
-	const sigset_t *wait_set;  /* blocked signals the trial waits on: CHLD + the fatal ones */
-	const sigset_t *child_mask;/* the signal mask workers run with */
+	const sigset_t *wait_set;  /* blocked signals the trial waits on: CHLD and every signal
+				      whose default is to end the process. Workers keep them
+				      blocked, so only the parent decides what a signal means */
+	const struct guard *guard; /* named regions: registered with it before they exist */
 };
 
 enum trial_status { TRIAL_OK, TRIAL_CRASHED, TRIAL_TIMEOUT };
@@ -32,6 +34,7 @@ struct trial_result {
 	uint64_t final;          /* the counter as the parent reads it afterwards */
 	int64_t lost;            /* expected - final */
 	uint64_t elapsed_ns;     /* release to the last worker's end */
+	uint64_t skew_ns;        /* latest worker start - earliest worker start */
 	double overlap;          /* share of the trial all workers ran at once */
 	double overlap_pair;     /* share of the trial at least two workers ran at once */
 	enum trial_status status;
@@ -45,12 +48,27 @@ struct trial_result {
 const char *trial_status_name(enum trial_status s);
 const char *strategy_check_name(enum strategy_check c);
 
+/* What trials need, allocated once per run: the workers' pids or threads
+ * and the region. Threads cannot be killed: if some are left running (a
+ * signal or the watchdog), the context is `stranded` and must never be
+ * freed, nor its region unmapped, since those threads still use them; the
+ * process then ends with _exit. */
+struct trial_ctx;
+struct trial_ctx *trial_ctx_new(void);
+int trial_ctx_stranded(const struct trial_ctx *x);
+void trial_ctx_free(struct trial_ctx *x); /* does nothing to a stranded one */
+
 /* Run one trial. Returns 0 when the trial has a row to write (whatever its
  * status), RL_EINTR when a fatal signal arrived (workers killed and reaped,
- * e->signo set), RL_ESYS when the trial could not be run at all, or
- * RL_EWORKER when threads ran past the watchdog: the row is still to be
- * written, then the process must exit, since threads cannot be killed. */
-int trial_run(const struct trial_spec *t, struct trial_result *res, struct rl_err *e);
+ * e->signo set; no row: a trial cut short by the user is no trial),
+ * RL_ESYS when the trial could not be run at all, or RL_EWORKER when
+ * threads ran past the watchdog: the row is still to be written, then the
+ * sweep must end, since threads cannot be killed. */
+int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_result *res,
+	      struct rl_err *e);
+
+/* The first signal of the wait set, other than SIGCHLD, already pending (0: none). */
+int trial_pending_signal(const sigset_t *wait_set);
 
 /* Overlap of the workers' [start, end] intervals, as a share of the span from
  * the first start to the last end: the time all ran at once (0 for n < 2),

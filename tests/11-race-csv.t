@@ -37,7 +37,7 @@ iters = 1e3,2k,2.5e3
 trials = 9
 CONF
 $RACE -q "$TMP/e.conf" --trials 1 -o "$TMP/e.csv"
-got=$(csv_col "$TMP/e.csv" iters | tr '\n' ' ')
+got=$(csv_col "$TMP/e.csv" iters | sort -n | tr '\n' ' ')
 ok $([ "$got" = "1000 2000 2500 " ]; echo $?) "counts 1e3, 2k, 2.5e3 read exactly; --trials overrides the file ($got)"
 exp=$(csv_col "$TMP/e.csv" experiment | sort -u)
 ok $([ "$exp" = e ]; echo $?) "experiment named after its file"

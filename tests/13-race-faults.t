@@ -43,7 +43,7 @@ ok $([ "$running" -eq 3 ] && [ "$(leftover_procs)" -eq 0 ]; echo $?) "SIGKILL of
 ok $([ "$(leftover_shm)" -eq 0 ]; echo $?) "SIGKILL of race: nothing in /dev/shm (unlinked once attached)"
 
 # a worker killed mid-trial: the trial is recorded as crashed, the sweep goes on
-$RACE -q -s plain -p 2 -n 1e10,1 -t 1 -o "$TMP/crash.csv" 2>"$TMP/crash.err" &
+$RACE -q -s plain -p 2 -n 1e10,1 -t 1 --order cells -o "$TMP/crash.csv" 2>"$TMP/crash.err" &
 pid=$!
 for _ in $(seq 50); do w=$(pgrep -x race -P $pid | head -1); [ -n "$w" ] && break; sleep 0.1; done
 sleep 0.2; kill -KILL $w; wait $pid; rc=$?

@@ -5,7 +5,7 @@
 plan 8
 
 keys() { awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} {print $c["strategy"]","$c["workers"]","$c["pin"]","$c["start"]","$c["region"]","$c["procs"]","$c["iters"]","$c["trial"]}' "$1"; }
-args=(-q -s plain,atomic -p 1,2 -n 2e6 -t 10)
+args=(-q -s plain,atomic -p 1,2 -n 2e6 -t 10 --seed 11)
 $RACE "${args[@]}" -o "$TMP/full.csv"
 
 $RACE "${args[@]}" -o "$TMP/part.csv" 2>/dev/null &
@@ -19,7 +19,7 @@ ok $rc "resume exits 0 after $before of 40 trials were done"
 ok $(cmp -s <(keys "$TMP/full.csv") <(keys "$TMP/part.csv"); echo $?) "the resumed CSV has exactly the trials of a full run"
 ok $(! grep -q torn "$TMP/part.csv"; echo $?) "the torn last line was cut"
 ok $(grep -q '^resumed_utc=' "$TMP/part.csv.meta" && grep -q '^settings=' "$TMP/part.csv.meta"; echo $?) ".meta keeps the settings and records the resume"
-refuse "resume with other settings is refused" "made with other settings" $RACE -q -s plain,atomic -p 1,2 -n 2e6 -t 9 --resume -o "$TMP/part.csv"
+refuse "resume with other settings is refused" "made with other settings" $RACE -q -s plain,atomic -p 1,2 -n 2e6 -t 9 --seed 11 --resume -o "$TMP/part.csv"
 ok $([ "$(wc -l < "$TMP/part.csv")" -eq 41 ]; echo $?) "a refused resume leaves the CSV as it was"
 
 # fork failing: a process limit, as an unprivileged user (root ignores it)

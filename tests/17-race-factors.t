@@ -53,7 +53,7 @@ printf 'include = a.conf\ninclude = b.conf\n' > "$TMP/top.conf"
 printf 'strategy = plain\niters = 100\n' > "$TMP/a.conf"
 printf 'strategy = atomic,private\nworkers = processes,threads\niters = 10\n' > "$TMP/b.conf"
 $RACE -q "$TMP/top.conf" --trials 2 --procs 3 -o "$TMP/inc.csv"; rc=$?
-got=$(awk -F, 'NR>1{print $2"/"$3"/"$5"/"$15}' "$TMP/inc.csv" | sort | uniq -c | awk '{print $1, $2}' | tr '\n' ' ')
+got=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} {print $c["experiment"]"/"$c["strategy"]"/"$c["procs"]"/"$c["workers"]}' "$TMP/inc.csv" | sort | uniq -c | awk '{print $1, $2}' | tr '\n' ' ')
 ok $([ $rc -eq 0 ] && [ "$got" = "2 a/plain/3/processes 2 b/atomic/3/processes 2 b/atomic/3/threads 2 b/private/3/processes " ]; echo $?) "includes run in turn, options apply to each, private is skipped for threads ($got)"
 printf 'include = top.conf\n' > "$TMP/nest.conf"
 refuse "nested includes are refused" "top.conf: includes must not nest" $RACE "$TMP/nest.conf" -o "$TMP/x.csv"

@@ -13,12 +13,12 @@ o=$(mkd a)
 $RACESTAT -q "$TMP/run.csv" -o "$o"; rc=$?
 ok $([ $rc -eq 0 ] && [ -s "$o/summary.csv" ] && [ -s "$o/hist.csv" ] && [ -s "$o/compare.csv" ]; echo $?) "writes summary.csv, hist.csv, compare.csv"
 want="n,expected,final_mean,final_sd,final_min,final_q1,final_median,final_q3,final_max,lost_mean,lost_sd,lost_median,lost_max,lost_frac_mean,lost_frac_lo,lost_frac_hi,p_loss,p_loss_lo,p_loss_hi,p_loss_upper,verdict,violations,ns_per_inc,overlap_mean"
-ok $(head -1 "$o/summary.csv" | grep -q "^experiment,strategy,start,procs,iters,region,workers,pin,$want"; echo $?) "summary.csv: factor columns, then the named statistics"
+ok $(head -1 "$o/summary.csv" | grep -q "^experiment,strategy,start,procs,iters,host,region,workers,pin,$want"; echo $?) "summary.csv: factor columns, then the named statistics"
 cells=$(($(wc -l < "$o/summary.csv") - 1))
 ok $([ $cells -eq 16 ]; echo $?) "16 cells from 4 strategies x 2 procs x 2 iters ($cells)"
 ok $(! grep -qi 'nan\|inf' "$o"/*.csv; echo $?) "no nan or inf in any output"
 # histogram counts add up to n in every cell
-bad=$(awk -F, 'FNR==1{next} NR==FNR{k=$1; for(i=2;i<=8;i++) k=k","$i; n[k]=$9; next} {k=$1; for(i=2;i<=8;i++) k=k","$i; s[k]+=$NF} END{for(k in n) if(s[k]!=n[k]) print k}' "$o/summary.csv" "$o/hist.csv" | wc -l)
+bad=$(awk -F, 'FNR==1{next} NR==FNR{k=$1; for(i=2;i<=9;i++) k=k","$i; n[k]=$10; next} {k=$1; for(i=2;i<=9;i++) k=k","$i; s[k]+=$NF} END{for(k in n) if(s[k]!=n[k]) print k}' "$o/summary.csv" "$o/hist.csv" | wc -l)
 ok $([ $bad -eq 0 ]; echo $?) "hist.csv: each cell's counts add up to its n"
 lo=$(get "$o/summary.csv" lost_frac_lo '$2=="atomic" && $4==2')
 hi=$(get "$o/summary.csv" lost_frac_hi '$2=="atomic" && $4==2')
@@ -50,10 +50,10 @@ $RACESTAT -q "$TMP/moved.csv" -o "$o4"
 ok $(cmp -s "$o/summary.csv" "$o4/summary.csv"; echo $?) "columns are found by name, in any order"
 
 # a new factor column splits cells with no change to racestat
-awk -F, 'BEGIN{OFS=","} NR==1{print $0,"host"; next} {print $0, (NR%2 ? "alpha" : "beta")}' "$TMP/run.csv" > "$TMP/wk.csv"
+awk -F, 'BEGIN{OFS=","} NR==1{print $0,"lab"; next} {print $0, (NR%2 ? "alpha" : "beta")}' "$TMP/run.csv" > "$TMP/wk.csv"
 o5=$(mkd wk)
 $RACESTAT -q "$TMP/wk.csv" -o "$o5"
-ok $([ $(($(wc -l < "$o5/summary.csv") - 1)) -eq 32 ] && head -1 "$o5/summary.csv" | grep -q ',host,n,'; echo $?) "an added factor column (host) splits the cells"
+ok $([ $(($(wc -l < "$o5/summary.csv") - 1)) -eq 32 ] && head -1 "$o5/summary.csv" | grep -q ',lab,n,'; echo $?) "an added factor column (lab) splits the cells"
 
 # n = 1 and a histogram maximum
 printf '%s\nr,e,plain,barrier,2,10,1,20,17,3,100,0.5\n' "$H" > "$TMP/one.csv"

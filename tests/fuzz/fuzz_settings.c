@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct settings s;
 		struct rl_err e;
 		settings_defaults(&s);
-		if (settings_load(&s, path, &e) == 0)
+		if (settings_load(&s, path, 1, &e) == 0)
 			settings_check(&s, &e);
 	}
 	close(fd);
