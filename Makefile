@@ -27,7 +27,8 @@ endif
 RACE_SRC := $(wildcard harness/*.c harness/strategies/*.c)
 RACE_OBJ := $(RACE_SRC:%.c=$(B)/%.o)
 STAT_SRC := $(wildcard analysis/*.c)
-STAT_OBJ := $(STAT_SRC:%.c=$(B)/%.o)
+# racestat shares race's careful file handling (harness/fsx.c)
+STAT_OBJ := $(STAT_SRC:%.c=$(B)/%.o) $(B)/harness/fsx.o
 UNIT_TESTS := $(B)/tests/stats_test $(B)/tests/harness_test
 FUZZ_TARGETS := count settings csv
 REPLAY     := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
@@ -84,8 +85,11 @@ deps:
 	else echo "deps: missing packages; run:"; \
 	  echo "  sudo apt-get install -y $$(echo $$missing)"; exit 1; fi
 
+# the SIGKILL loop runs 200 times per case; 50 under the sanitizers, whose
+# job there is to catch memory errors, not to repeat the count
+FAULT_RUNS := $(if $(filter 1,$(SANITIZE)),50,200)
 test: all $(UNIT_TESTS) $(REPLAY)
-	RACELAB_BUILD=$(B) prove -e bash tests/
+	RACELAB_BUILD=$(B) RACELAB_FAULT_RUNS=$(FAULT_RUNS) prove -e bash tests/
 
 bench: all $(BENCH_BIN)
 	@tests/bench/run
@@ -158,7 +162,7 @@ $(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) report/racereport.
 FUZZ_SRC_count    := harness/count.c
 FUZZ_SRC_settings := harness/count.c harness/settings.c harness/region.c harness/fsx.c harness/guard.c harness/strategies.c \
 	$(wildcard harness/strategies/*.c)
-FUZZ_SRC_csv      := analysis/csv.c analysis/cells.c analysis/stats.c analysis/summary.c
+FUZZ_SRC_csv      := analysis/csv.c analysis/cells.c analysis/stats.c analysis/summary.c harness/fsx.c
 FUZZ_SECONDS ?= 60
 
 $(B)/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*)

@@ -223,7 +223,50 @@ static void cell_label(const struct dataset *d, const struct cell *c, char *buf,
 					 d->factor_names[i], c->factor[i]);
 }
 
-static int set_factors(struct dataset *d, struct csv_reader *r, size_t *fidx, struct rl_err *e)
+/* The header's names in a hash table: no name twice, and a name's column
+   found in constant time (a header of a million columns stays linear). */
+struct colindex {
+	size_t *slot;       /* column + 1, 0 empty */
+	size_t ns;
+	const struct csv_reader *r;
+};
+
+static int colindex_build(struct colindex *x, const struct csv_reader *r, struct rl_err *e)
+{
+	x->r = r;
+	x->ns = 64;
+	while (x->ns < 2 * r->nf)
+		x->ns *= 2;
+	x->slot = calloc(x->ns, sizeof *x->slot);
+	if (!x->slot)
+		return rl_fail(e, RL_ESYS, "out of memory");
+	for (size_t i = 0; i < r->nf; i++) {
+		size_t j = fnv(r->f[i].s, r->f[i].len) & (x->ns - 1);
+		for (; x->slot[j]; j = (j + 1) & (x->ns - 1)) {
+			const struct csv_field *o = &r->f[x->slot[j] - 1];
+			if (o->len == r->f[i].len && memcmp(o->s, r->f[i].s, o->len) == 0)
+				return rl_fail(e, RL_EINPUT, "%s:1: column '%.64s' appears twice", r->path,
+					       r->f[i].s);
+		}
+		x->slot[j] = i + 1;
+	}
+	return 0;
+}
+
+/* the column named `name`, or -1 */
+static long colindex_find(const struct colindex *x, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t j = fnv(name, len) & (x->ns - 1); x->slot[j]; j = (j + 1) & (x->ns - 1)) {
+		const struct csv_field *o = &x->r->f[x->slot[j] - 1];
+		if (o->len == len && memcmp(o->s, name, len) == 0)
+			return (long)(x->slot[j] - 1);
+	}
+	return -1;
+}
+
+static int set_factors(struct dataset *d, struct csv_reader *r, const struct colindex *cx,
+		       size_t *fidx, struct rl_err *e)
 {
 	size_t nf = 0;
 	for (size_t i = 0; i < r->nf; i++)
@@ -253,14 +296,11 @@ static int set_factors(struct dataset *d, struct csv_reader *r, size_t *fidx, st
 		return rl_fail(e, RL_EINPUT, "%s:1: has %zu factor columns, the first file %zu",
 			       r->path, nf, d->n_factors);
 	for (size_t k = 0; k < d->n_factors; k++) {
-		size_t i;
-		for (i = 0; i < r->nf; i++)
-			if (strcmp(r->f[i].s, d->factor_names[k]) == 0)
-				break;
-		if (i == r->nf)
-			return rl_fail(e, RL_EINPUT, "%s:1: lacks the factor column '%s' of the first file",
+		long i = colindex_find(cx, d->factor_names[k]);
+		if (i < 0 || is_measure_column(d->factor_names[k]))
+			return rl_fail(e, RL_EINPUT, "%s:1: lacks the factor column '%.64s' of the first file",
 				       r->path, d->factor_names[k]);
-		fidx[k] = i;
+		fidx[k] = (size_t)i;
 	}
 	return 0;
 }
@@ -273,6 +313,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		return rc;
 	size_t *fidx = NULL, nheader = 0;
 	long col[C_N];
+	struct colindex cx = {NULL, 0, NULL};
 	char *key = NULL;
 	size_t keycap = 0;
 
@@ -284,16 +325,10 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	nheader = r.nf;
 	for (int c = 0; c < C_N; c++)
 		col[c] = -1;
-	for (size_t i = 0; i < r.nf; i++) {
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(r.f[i].s, r.f[j].s) == 0) {
-				rc = rl_fail(e, RL_EINPUT, "%s:1: column '%s' appears twice", path, r.f[i].s);
-				goto out;
-			}
-		for (int c = 0; c < C_N; c++)
-			if (strcmp(r.f[i].s, col_names[c]) == 0)
-				col[c] = (long)i;
-	}
+	if ((rc = colindex_build(&cx, &r, e)) != 0)
+		goto out;
+	for (int c = 0; c < C_N; c++)
+		col[c] = colindex_find(&cx, col_names[c]);
 	for (int c = 0; c < N_REQUIRED; c++)
 		if (col[c] < 0) {
 			rc = rl_fail(e, RL_EINPUT, "%s:1: missing required column '%s'%s", path,
@@ -307,7 +342,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		rc = rl_fail(e, RL_ESYS, "out of memory");
 		goto out;
 	}
-	rc = set_factors(d, &r, fidx, e);
+	rc = set_factors(d, &r, &cx, fidx, e);
 
 	while (rc == 0 && (rc = csv_reader_next(&r, e)) == 1) {
 		rc = 0;
@@ -423,6 +458,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	}
 	free(fv);
 out:
+	free(cx.slot);
 	free(fidx);
 	free(key);
 	csv_reader_close(&r);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cells.h"
+#include "outdir.h"
 #include "summary.h"
 
 static void usage(FILE *f)
@@ -95,47 +96,31 @@ int main(int argc, char **argv)
 		return rc == RL_EINPUT ? 2 : 3;
 	}
 
-	if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "racestat: %s: %s\n", outdir, strerror(errno));
-		dataset_free(&d);
-		free(sum);
-		return 3;
-	}
-	/* all three to temporary names, then renamed together */
-	char tmp[N_OUT][4200], final[N_OUT][4200];
-	int k;
-	for (k = 0; k < N_OUT && rc == 0; k++) {
-		snprintf(final[k], sizeof final[k], "%s/%s", outdir, out_names[k]);
-		snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", outdir, out_names[k], (long)getpid());
-		FILE *f = fopen(tmp[k], "w");
+	struct outdir od;
+	rc = outdir_open(&od, outdir, &e);
+	for (int k = 0; k < N_OUT && rc == 0; k++) {
+		FILE *f = outdir_file(&od, out_names[k], &e);
 		if (!f) {
-			rc = rl_fail(&e, RL_ESYS, "%s: cannot create: %s", tmp[k], strerror(errno));
+			rc = RL_ESYS;
 			break;
 		}
 		int wr = k == OUT_SUMMARY ? write_summary_csv(f, &d, sum)
 			: k == OUT_HIST ? write_hist_csv(f, &d, &e)
 			: write_compare_csv(f, &d, &e);
-		if (wr != 0 && k == OUT_SUMMARY)
-			rl_fail(&e, RL_ESYS, "write failed");
-		if (fclose(f) != 0 && wr == 0)
-			wr = rl_fail(&e, RL_ESYS, "%s: %s", tmp[k], strerror(errno));
 		if (wr != 0) {
+			if (k == OUT_SUMMARY)
+				rl_fail(&e, RL_ESYS, "%s/%s: write failed", outdir, out_names[k]);
 			rc = RL_ESYS;
-			k++;
-			break;
 		}
 	}
-	for (int j = 0; j < k; j++) {
-		if (rc == 0 && rename(tmp[j], final[j]) != 0)
-			rc = rl_fail(&e, RL_ESYS, "%s: rename: %s", final[j], strerror(errno));
-		if (rc != 0)
-			unlink(tmp[j]);
-	}
+	if (rc == 0)
+		rc = outdir_commit(&od, &e);
+	outdir_close(&od);
 	if (rc != 0) {
 		fprintf(stderr, "racestat: %s\n", e.msg);
 		dataset_free(&d);
 		free(sum);
-		return 3;
+		return rc == RL_EBUSY || rc == RL_EINPUT ? 2 : 3;
 	}
 	if (!quiet)
 		print_summary(stdout, fmt, &d, sum);

@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 int fsx_write_all(int fd, const void *buf, size_t len)
@@ -84,8 +85,46 @@ void fsx_path_close(struct fsx_path *p)
 	p->dirfd = -1;
 }
 
+/* The process that placed the flock held on (dev, ino), from /proc/locks:
+   1 if it is still running, 0 if it has ended (the lock then lives on only
+   in descriptors its dying children inherited), -1 if unknown. */
+static int locker_alive(dev_t dev, ino_t ino)
+{
+	FILE *f = fopen("/proc/locks", "re");
+	if (!f)
+		return -1;
+	char line[256], want[96];
+	snprintf(want, sizeof want, "%02x:%02x:%lu", major(dev), minor(dev), (unsigned long)ino);
+	int alive = -1;
+	while (fgets(line, sizeof line, f)) {
+		char type[16], adv[16], mode[16], where[96];
+		long pid;
+		if (strstr(line, "->"))
+			continue; /* a waiter, not a holder */
+		if (sscanf(line, "%*[^:]: %15s %15s %15s %ld %95s", type, adv, mode, &pid, where) != 5)
+			continue;
+		if (strcmp(type, "FLOCK") != 0 || strcmp(where, want) != 0)
+			continue;
+		char path[64], stat[512];
+		snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+		FILE *s = fopen(path, "re");
+		alive = 0;
+		if (s) {
+			if (fgets(stat, sizeof stat, s)) {
+				const char *paren = strrchr(stat, ')');
+				alive = !(paren && (paren[2] == 'Z' || paren[2] == 'X'));
+			}
+			fclose(s);
+		}
+		break;
+	}
+	fclose(f);
+	return alive;
+}
+
 int fsx_lock_existing(const struct fsx_path *p, int flags, int *out, struct rl_err *e)
 {
+	int grace = 300; /* x 10 ms: for the dying children of a run that ended */
 	*out = -1;
 	for (int tries = 0; tries < 100; tries++) {
 		int fd = openat(p->dirfd, p->base, flags | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
@@ -108,6 +147,14 @@ int fsx_lock_existing(const struct fsx_path *p, int flags, int *out, struct rl_e
 		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			int err = errno;
 			close(fd);
+			if (err == EWOULDBLOCK && grace > 0 && locker_alive(a.st_dev, a.st_ino) == 0) {
+				/* the run that locked it is gone (killed): its workers,
+				   which inherited the descriptor, are dying this instant */
+				grace--;
+				tries--;
+				usleep(10000);
+				continue;
+			}
 			if (err == EWOULDBLOCK)
 				return rl_fail(e, RL_EBUSY,
 					       "%s: another run is writing it (its lock is held); will not touch it",

@@ -91,13 +91,23 @@ static int output_path(const struct settings *s, const char *file, int explicit_
 		snprintf(buf, len, "results/%s.csv", s->experiment);
 	} else
 		snprintf(buf, len, "-");
+	/* the user named this path: a link at it is followed, to where it
+	   points (which need not exist yet), and that path is what is written */
 	struct stat st;
-	if (explicit_o && strcmp(buf, "-") != 0 && lstat(buf, &st) == 0 && S_ISLNK(st.st_mode)) {
-		char *real = realpath(buf, NULL);
-		if (!real)
-			return rl_fail(e, RL_EINPUT, "%s: a symbolic link to nowhere (%s)", buf, strerror(errno));
-		snprintf(buf, len, "%s", real);
-		free(real);
+	for (int hops = 0; explicit_o && strcmp(buf, "-") != 0 && lstat(buf, &st) == 0 &&
+			   S_ISLNK(st.st_mode); hops++) {
+		char to[4096];
+		ssize_t k = readlink(buf, to, sizeof to - 1);
+		if (k <= 0 || hops == 40)
+			return rl_fail(e, RL_EINPUT, "%s: a symbolic link that cannot be followed", buf);
+		to[k] = '\0';
+		char next[4200];
+		const char *slash = strrchr(buf, '/');
+		if (to[0] == '/' || !slash)
+			snprintf(next, sizeof next, "%s", to);
+		else
+			snprintf(next, sizeof next, "%.*s/%s", (int)(slash - buf), buf, to);
+		snprintf(buf, len, "%s", next);
 	}
 	return 0;
 }

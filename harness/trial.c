@@ -191,6 +191,9 @@ static _Noreturn void worker_process(const struct trial_spec *t, struct region_m
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(EXIT_ORPHAN);
+	/* hold none of the parent's files: a worker that outlives a killed
+	   parent by a moment must not keep the CSV's lock, or a pipe, open */
+	close_range(3, ~0u, 0);
 	struct rl_err e;
 	if (region_attach(m, &e) != 0)
 		_exit(EXIT_ATTACH);
@@ -597,8 +600,7 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 		region_seal(m, &ignore);
 		x->stranded = 1;
 		return rc != 0 ? rc
-			: rl_fail(e, RL_EWORKER, "%s: threads cannot be stopped; the sweep ends here",
-				  res->detail);
+			: rl_fail(e, RL_EWORKER, "%s; the sweep ends here", res->detail);
 	}
 	if (rc == 0) {
 		struct strategy_args a = {
