@@ -29,7 +29,7 @@ RACE_OBJ := $(RACE_SRC:%.c=$(B)/%.o)
 STAT_SRC := $(wildcard analysis/*.c)
 # racestat shares race's careful file handling (harness/fsx.c)
 STAT_OBJ := $(STAT_SRC:%.c=$(B)/%.o) $(B)/harness/fsx.o
-UNIT_TESTS := $(B)/tests/stats_test $(B)/tests/harness_test
+UNIT_TESTS := $(B)/tests/stats_test $(B)/tests/harness_test $(B)/tests/covgen
 FUZZ_TARGETS := count settings csv
 REPLAY     := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
 BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/gencsv
@@ -99,9 +99,12 @@ clean:
 		$(patsubst experiments/%.conf,results/%,$(wildcard experiments/*.conf))
 
 # C unit tests (TAP), run by tests/*.t wrappers
-$(B)/tests/stats_test: tests/unit/stats_test.c $(B)/analysis/stats.o
+$(B)/tests/stats_test: tests/unit/stats_test.c $(filter-out $(B)/analysis/main.o,$(STAT_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $^ $(GSL_LIBS) -lm
+$(B)/tests/covgen: tests/unit/covgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $< $(GSL_LIBS) -lm
 $(B)/tests/harness_test: tests/unit/harness_test.c $(filter-out $(B)/harness/main.o,$(RACE_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iharness -I$(B) -o $@ $^ $(LDLIBS_RACE)
@@ -162,7 +165,7 @@ $(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) report/racereport.
 FUZZ_SRC_count    := harness/count.c
 FUZZ_SRC_settings := harness/count.c harness/settings.c harness/region.c harness/fsx.c harness/guard.c harness/strategies.c \
 	$(wildcard harness/strategies/*.c)
-FUZZ_SRC_csv      := analysis/csv.c analysis/cells.c analysis/stats.c analysis/summary.c harness/fsx.c
+FUZZ_SRC_csv      := $(filter-out analysis/main.c,$(wildcard analysis/*.c)) harness/fsx.c
 FUZZ_SECONDS ?= 60
 
 $(B)/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*)

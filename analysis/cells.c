@@ -1,9 +1,15 @@
-/* cells.c - read trial CSVs (header-driven) into cells, validating each row. */
-#define _POSIX_C_SOURCE 200809L
+/* cells.c - read trial CSVs (header-driven) into cells, validating each row.
+ *
+ * Numbers are read by a strict grammar: counts are decimal digits only (no
+ * sign, no space, up to 2^64 - 1 exactly), shares are digits with an
+ * optional fraction in [0, 1] (no exponent, no hex), lost is an optional
+ * '-' and digits. Every row must agree with itself: lost = expected - final,
+ * expected = procs x iters. */
+#define _GNU_SOURCE
+#include "wide.h"
 #include "cells.h"
 
-#include <errno.h>
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +17,8 @@
 
 /* per-trial measures: everything else is a factor */
 static const char *const measures[] = {
-	"run_id", "trial", "expected", "final", "lost", "elapsed_ns", "overlap",
-	"overlap_pair", "skew_ns", "seq", "check", "status", "shm_visible", "shm_gone", "cpus", NULL,
+	"run_id", "trial", "expected", "final", "lost", "elapsed_ns", "overlap", "overlap_pair",
+	"skew_ns", "seq", "check", "status", "shm_visible", "shm_gone", "cpus", NULL,
 };
 
 int is_measure_column(const char *name)
@@ -24,26 +30,29 @@ int is_measure_column(const char *name)
 }
 
 enum col { C_EXPECTED, C_FINAL, C_PROCS, C_ITERS, C_ELAPSED, C_OVERLAP, /* required */
-	   C_LOST, C_CHECK, C_STATUS, C_STRATEGY, C_OVERLAP_PAIR, C_N };
+	   C_LOST, C_CHECK, C_STATUS, C_STRATEGY, C_OVERLAP_PAIR, C_RUN, C_TRIAL, C_SEQ, C_N };
 static const char *const col_names[C_N] = {
 	"expected", "final", "procs", "iters", "elapsed_ns", "overlap",
-	"lost", "check", "status", "strategy", "overlap_pair",
+	"lost", "check", "status", "strategy", "overlap_pair", "run_id", "trial", "seq",
 };
 #define N_REQUIRED 6
 static const char *const col_wants[C_N] = {
 	"a positive integer", "a non-negative integer", "a positive integer", "a positive integer",
-	"a non-negative integer", "a number in [0, 1]", "an integer", "", "", "", "a number in [0, 1]",
+	"a non-negative integer", "a number in [0, 1]", "an integer", "", "", "",
+	"a number in [0, 1]", "", "a non-negative integer", "a non-negative integer",
 };
 
+/* digits only, the whole field, 0 .. 2^64 - 1 */
 static int parse_u64(const char *s, uint64_t *v)
 {
 	if (*s < '0' || *s > '9')
 		return -1;
 	uint64_t x = 0;
 	for (; *s >= '0' && *s <= '9'; s++) {
-		if (x > (UINT64_MAX - 9) / 10)
+		unsigned d = (unsigned)(*s - '0');
+		if (x > (UINT64_MAX - d) / 10)
 			return -1;
-		x = x * 10 + (uint64_t)(*s - '0');
+		x = x * 10 + d;
 	}
 	if (*s)
 		return -1;
@@ -51,51 +60,43 @@ static int parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int parse_i64(const char *s, int64_t *v)
+/* an optional '-' and digits; "-0" is not a number race writes */
+static int parse_i128(const char *s, i128 *v)
 {
 	int neg = *s == '-';
 	uint64_t x;
-	if (parse_u64(s + neg, &x) != 0 || x > (uint64_t)INT64_MAX)
+	if (parse_u64(s + neg, &x) != 0 || (neg && x == 0))
 		return -1;
-	*v = neg ? -(int64_t)x : (int64_t)x;
+	*v = neg ? -(i128)x : (i128)x;
 	return 0;
 }
 
-static int parse_unit(const char *s, double *v)
+/* digits, optionally '.' and digits, in [0, 1]: what race writes (%.6f) */
+static int parse_unit(const char *s, float *v)
 {
-	/* fast path, "0.123456": digits / 10^k is exact and correctly rounded,
-	   the same double strtod gives */
 	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-				     1e12, 1e13, 1e14, 1e15};
+				     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+	uint64_t ip = 0, fp = 0;
+	int idig = 0, fdig = 0;
 	const char *p = s;
-	uint64_t m = 0;
-	int digits = 0, frac = -1;
-	for (; (*p >= '0' && *p <= '9') || (*p == '.' && frac < 0); p++) {
-		if (*p == '.') {
-			frac = 0;
-			continue;
-		}
-		m = m * 10 + (uint64_t)(*p - '0');
-		digits++;
-		frac += frac >= 0;
-		if (digits > 15)
-			break;
-	}
-	if (!*p && digits > 0 && digits <= 15) {
-		double x = (double)m / p10[frac < 0 ? 0 : frac];
-		if (x > 1.0)
+	for (; *p >= '0' && *p <= '9'; p++, idig++)
+		if (idig < 3)
+			ip = ip * 10 + (uint64_t)(*p - '0');
+	if (idig == 0 || idig > 3)
+		return -1;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, fdig++)
+			if (fdig < 18)
+				fp = fp * 10 + (uint64_t)(*p - '0');
+		if (fdig == 0)
 			return -1;
-		*v = x;
-		return 0;
 	}
-	char *end;
-	if (!*s)
+	if (*p)
 		return -1;
-	errno = 0;
-	double x = strtod(s, &end);
-	if (*end || errno || !isfinite(x) || x < 0.0 || x > 1.0)
+	double x = (double)ip + (double)fp / p10[fdig < 18 ? fdig : 18];
+	if (x > 1.0)
 		return -1;
-	*v = x;
+	*v = (float)x;
 	return 0;
 }
 
@@ -142,7 +143,7 @@ static int grow_table(struct dataset *d)
 
 /* key: the factor values joined by \x1f */
 static long find_cell(struct dataset *d, const char *key, size_t keylen, uint64_t h,
-		      struct csv_field **fv, const char *path, unsigned long line)
+		      struct csv_field **fv, unsigned file, unsigned long line)
 {
 	if (d->n_cells) {
 		struct cell *c = &d->cells[d->last];
@@ -170,13 +171,16 @@ static long find_cell(struct dataset *d, const char *key, size_t keylen, uint64_
 	memset(c, 0, sizeof *c);
 	c->keybuf = malloc(2 * (keylen + 1)); /* the key, then its values split */
 	c->factor = malloc((d->n_factors ? d->n_factors : 1) * sizeof *c->factor);
-	if (!c->keybuf || !c->factor)
+	if (!c->keybuf || !c->factor) {
+		free(c->keybuf);
+		free(c->factor);
 		return -1;
+	}
 	memcpy(c->keybuf, key, keylen);
 	c->keybuf[keylen] = '\0';
 	c->keylen = keylen;
 	c->hash = h;
-	c->first_file = path;
+	c->file0 = file;
 	c->first_line = line;
 	/* factor values point into the second half of keybuf */
 	char *p = c->keybuf + keylen + 1;
@@ -194,33 +198,72 @@ static long find_cell(struct dataset *d, const char *key, size_t keylen, uint64_
 	return (long)d->n_cells++;
 }
 
-static int cell_push(struct cell *c, double final, double nspi)
+/* grow by a half: large arrays are mmap'd by malloc, and realloc moves them
+   with mremap, so the peak is what is used, not twice it */
+static size_t grown(size_t cap)
+{
+	return cap < 64 ? 64 : cap + cap / 2;
+}
+
+static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, uint32_t seq)
 {
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		double *f = realloc(c->final, cap * sizeof *f);
+		size_t cap = grown(c->cap);
+		uint64_t *f = realloc(c->final, cap * sizeof *f);
 		if (!f)
 			return -1;
 		c->final = f;
-		double *s = realloc(c->nspi, cap * sizeof *s);
+		float *s = realloc(c->nspi, cap * sizeof *s);
 		if (!s)
 			return -1;
 		c->nspi = s;
+		float *o = realloc(c->overlap, cap * sizeof *o);
+		if (!o)
+			return -1;
+		c->overlap = o;
+		uint32_t *q = realloc(c->seq, cap * sizeof *q);
+		if (!q)
+			return -1;
+		c->seq = q;
 		c->cap = cap;
 	}
 	c->final[c->n] = final;
 	c->nspi[c->n] = nspi;
+	c->overlap[c->n] = overlap;
+	c->seq[c->n] = seq;
 	c->n++;
 	return 0;
 }
 
-static void cell_label(const struct dataset *d, const struct cell *c, char *buf, size_t len)
+static int cell_push_id(struct cell *c, struct trial_id id)
+{
+	if (c->n_ids == c->cap_ids) {
+		size_t cap = grown(c->cap_ids);
+		struct trial_id *p = realloc(c->ids, cap * sizeof *p);
+		if (!p)
+			return -1;
+		c->ids = p;
+		c->cap_ids = cap;
+	}
+	c->ids[c->n_ids++] = id;
+	return 0;
+}
+
+void cell_label(const struct dataset *d, const struct cell *c, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < d->n_factors && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", i ? " " : "",
 					 d->factor_names[i], c->factor[i]);
+}
+
+const char *cell_factor(const struct dataset *d, const struct cell *c, const char *name)
+{
+	for (size_t i = 0; i < d->n_factors; i++)
+		if (strcmp(d->factor_names[i], name) == 0)
+			return c->factor[i];
+	return NULL;
 }
 
 /* The header's names in a hash table: no name twice, and a name's column
@@ -276,7 +319,7 @@ static int set_factors(struct dataset *d, struct csv_reader *r, const struct col
 		d->factor_names = calloc(nf ? nf : 1, sizeof *d->factor_names);
 		if (!d->factor_names)
 			return rl_fail(e, RL_ESYS, "out of memory");
-		d->procs_factor = -1;
+		d->procs_factor = d->strategy_factor = -1;
 		for (size_t i = 0, k = 0; i < r->nf; i++) {
 			if (is_measure_column(r->f[i].s))
 				continue;
@@ -285,6 +328,8 @@ static int set_factors(struct dataset *d, struct csv_reader *r, const struct col
 				return rl_fail(e, RL_ESYS, "out of memory");
 			if (strcmp(r->f[i].s, "procs") == 0)
 				d->procs_factor = (int)k;
+			if (strcmp(r->f[i].s, "strategy") == 0)
+				d->strategy_factor = (int)k;
 			fidx[k] = i;
 			k++;
 			d->n_factors = k;
@@ -297,7 +342,7 @@ static int set_factors(struct dataset *d, struct csv_reader *r, const struct col
 			       r->path, nf, d->n_factors);
 	for (size_t k = 0; k < d->n_factors; k++) {
 		long i = colindex_find(cx, d->factor_names[k]);
-		if (i < 0 || is_measure_column(d->factor_names[k]))
+		if (i < 0)
 			return rl_fail(e, RL_EINPUT, "%s:1: lacks the factor column '%.64s' of the first file",
 				       r->path, d->factor_names[k]);
 		fidx[k] = (size_t)i;
@@ -305,8 +350,71 @@ static int set_factors(struct dataset *d, struct csv_reader *r, const struct col
 	return 0;
 }
 
+/* the run's index, adding it if new */
+static long run_index(struct dataset *d, const char *run, size_t len)
+{
+	uint64_t h = fnv(run, len);
+	if (d->n_run_slots) {
+		for (size_t j = h & (d->n_run_slots - 1); d->run_slots[j]; j = (j + 1) & (d->n_run_slots - 1)) {
+			const char *r = d->runs[d->run_slots[j] - 1];
+			if (strlen(r) == len && memcmp(r, run, len) == 0)
+				return (long)(d->run_slots[j] - 1);
+		}
+	}
+	if (d->n_runs == 65535)
+		return -2;
+	if ((d->n_runs + 1) * 2 > d->n_run_slots) {
+		size_t ns = d->n_run_slots ? d->n_run_slots * 2 : 64;
+		size_t *s = calloc(ns, sizeof *s);
+		char **runs = realloc(d->runs, ns * sizeof *runs);
+		if (!s || !runs) {
+			free(s);
+			if (runs)
+				d->runs = runs;
+			return -1;
+		}
+		d->runs = runs;
+		for (unsigned i = 0; i < d->n_runs; i++) {
+			size_t j = fnv(d->runs[i], strlen(d->runs[i])) & (ns - 1);
+			while (s[j])
+				j = (j + 1) & (ns - 1);
+			s[j] = i + 1;
+		}
+		free(d->run_slots);
+		d->run_slots = s;
+		d->n_run_slots = ns;
+	}
+	char *copy = strndup(run, len);
+	if (!copy)
+		return -1;
+	d->runs[d->n_runs] = copy;
+	size_t j = h & (d->n_run_slots - 1);
+	while (d->run_slots[j])
+		j = (j + 1) & (d->n_run_slots - 1);
+	d->run_slots[j] = d->n_runs + 1;
+	return (long)d->n_runs++;
+}
+
+static int has_control(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
 int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 {
+	if (d->n_files == 65535)
+		return rl_fail(e, RL_EINPUT, "%s: more than 65535 input files", path);
+	char **files = realloc(d->files, (d->n_files + 1) * sizeof *files);
+	if (!files)
+		return rl_fail(e, RL_ESYS, "out of memory");
+	d->files = files;
+	if (!(d->files[d->n_files] = strdup(path)))
+		return rl_fail(e, RL_ESYS, "out of memory");
+	unsigned file = d->n_files++;
+
 	struct csv_reader r;
 	int rc = csv_reader_open(&r, path, e);
 	if (rc != 0)
@@ -316,6 +424,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	struct colindex cx = {NULL, 0, NULL};
 	char *key = NULL;
 	size_t keycap = 0;
+	struct csv_field **fv = NULL;
 
 	rc = csv_reader_next(&r, e);
 	if (rc == 0)
@@ -323,8 +432,6 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	if (rc < 0)
 		goto out;
 	nheader = r.nf;
-	for (int c = 0; c < C_N; c++)
-		col[c] = -1;
 	if ((rc = colindex_build(&cx, &r, e)) != 0)
 		goto out;
 	for (int c = 0; c < C_N; c++)
@@ -336,13 +443,15 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			goto out;
 		}
 	fidx = malloc((nheader + 1) * sizeof *fidx);
-	struct csv_field **fv = malloc((nheader + 1) * sizeof *fv);
+	fv = malloc((nheader + 1) * sizeof *fv);
 	if (!fidx || !fv) {
-		free(fv);
 		rc = rl_fail(e, RL_ESYS, "out of memory");
 		goto out;
 	}
 	rc = set_factors(d, &r, &cx, fidx, e);
+	long run_last = -1;
+	const char *run_prev = NULL;
+	char run_prev_buf[256];
 
 	while (rc == 0 && (rc = csv_reader_next(&r, e)) == 1) {
 		rc = 0;
@@ -354,12 +463,12 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			break;
 		}
 		int bad = -1;
-		uint64_t expected, procs, iters, elapsed, final_u = 0;
-		int64_t final, lost;
-		double overlap, opair = -1.0;
+		uint64_t expected, procs, iters, elapsed, final, trial = 0, seq = 0;
+		i128 lost = 0;
+		float overlap, opair = -1.0f;
 		if (parse_u64(r.f[col[C_EXPECTED]].s, &expected) != 0 || expected == 0)
 			bad = C_EXPECTED;
-		else if (parse_i64(r.f[col[C_FINAL]].s, &final) != 0 || final < 0)
+		else if (parse_u64(r.f[col[C_FINAL]].s, &final) != 0)
 			bad = C_FINAL;
 		else if (parse_u64(r.f[col[C_PROCS]].s, &procs) != 0 || procs == 0)
 			bad = C_PROCS;
@@ -369,26 +478,35 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			bad = C_ELAPSED;
 		else if (parse_unit(r.f[col[C_OVERLAP]].s, &overlap) != 0)
 			bad = C_OVERLAP;
-		else if (col[C_LOST] >= 0 && parse_i64(r.f[col[C_LOST]].s, &lost) != 0)
+		else if (col[C_LOST] >= 0 && parse_i128(r.f[col[C_LOST]].s, &lost) != 0)
 			bad = C_LOST;
 		else if (col[C_OVERLAP_PAIR] >= 0 && r.f[col[C_OVERLAP_PAIR]].len &&
 			 parse_unit(r.f[col[C_OVERLAP_PAIR]].s, &opair) != 0)
 			bad = C_OVERLAP_PAIR;
+		else if (col[C_TRIAL] >= 0 && parse_u64(r.f[col[C_TRIAL]].s, &trial) != 0)
+			bad = C_TRIAL;
+		else if (col[C_SEQ] >= 0 && (parse_u64(r.f[col[C_SEQ]].s, &seq) != 0 || seq > UINT32_MAX))
+			bad = C_SEQ;
 		if (bad >= 0) {
 			rc = rl_fail(e, RL_EINPUT, "%s:%lu: %s '%.40s' is not %s", path, r.line,
 				     col_names[bad], r.f[col[bad]].s, col_wants[bad]);
 			break;
 		}
-		final_u = (uint64_t)final;
-		if (col[C_LOST] >= 0 && (uint64_t)lost != expected - final_u) {
-			rc = rl_fail(e, RL_EINPUT, "%s:%lu: lost %lld is not expected - final (%llu - %llu)",
-				     path, r.line, (long long)lost, (unsigned long long)expected,
-				     (unsigned long long)final_u);
+		if (col[C_LOST] >= 0 && lost != (i128)expected - (i128)final) {
+			rc = rl_fail(e, RL_EINPUT, "%s:%lu: lost %s is not expected - final (%llu - %llu)",
+				     path, r.line, r.f[col[C_LOST]].s, (unsigned long long)expected,
+				     (unsigned long long)final);
 			break;
 		}
-		uint64_t work;
-		if (__builtin_mul_overflow(procs, iters, &work)) {
-			rc = rl_fail(e, RL_EINPUT, "%s:%lu: procs x iters overflows", path, r.line);
+		u128 work = (u128)procs * iters;
+		if (work != expected) {
+			rc = rl_fail(e, RL_EINPUT, "%s:%lu: expected %llu is not procs x iters (%llu x %llu)",
+				     path, r.line, (unsigned long long)expected, (unsigned long long)procs,
+				     (unsigned long long)iters);
+			break;
+		}
+		if (r.line > UINT32_MAX) {
+			rc = rl_fail(e, RL_EINPUT, "%s:%lu: more than 2^32 lines in one file", path, r.line);
 			break;
 		}
 
@@ -397,7 +515,14 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		for (size_t k = 0; k < d->n_factors; k++) {
 			fv[k] = &r.f[fidx[k]];
 			keylen += fv[k]->len + 1;
+			if (has_control(fv[k]->s, fv[k]->len)) {
+				rc = rl_fail(e, RL_EINPUT, "%s:%lu: %s holds a control character", path, r.line,
+					     d->factor_names[k]);
+				break;
+			}
 		}
+		if (rc != 0)
+			break;
 		if (keylen + 1 > keycap) {
 			keycap = (keylen + 1) * 2;
 			char *nk = realloc(key, keycap);
@@ -413,24 +538,48 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			kp += fv[k]->len;
 			key[kp++] = '\x1f';
 		}
-		long ci = find_cell(d, key, keylen, fnv(key, keylen), fv, path, r.line);
+		long ci = find_cell(d, key, keylen, fnv(key, keylen), fv, file, r.line);
 		if (ci < 0) {
 			rc = rl_fail(e, RL_ESYS, "out of memory");
 			break;
 		}
 		struct cell *c = &d->cells[ci];
-		if (!c->has_expected) {
-			c->has_expected = 1;
+		enum check chk = check_of(col[C_CHECK] >= 0 ? r.f[col[C_CHECK]].s : NULL,
+					  col[C_STRATEGY] >= 0 ? r.f[col[C_STRATEGY]].s : NULL);
+		if (c->n_ids == 0) {
 			c->expected = expected;
 			c->procs = procs;
 			c->iters = iters;
+			c->check = chk;
+			c->has_seq = col[C_SEQ] >= 0;
 		} else if (c->expected != expected || c->procs != procs || c->iters != iters) {
 			char label[512];
 			cell_label(d, c, label, sizeof label);
 			rc = rl_fail(e, RL_EINPUT,
 				     "%s:%lu: expected %llu differs from %llu earlier in cell [%s] (%s:%lu)",
 				     path, r.line, (unsigned long long)expected,
-				     (unsigned long long)c->expected, label, c->first_file, c->first_line);
+				     (unsigned long long)c->expected, label, d->files[c->file0], c->first_line);
+			break;
+		}
+		/* the run, for the duplicate check (rows of one run come together) */
+		const struct csv_field *rf = col[C_RUN] >= 0 ? &r.f[col[C_RUN]] : NULL;
+		const char *rs = rf ? rf->s : "";
+		size_t rl = rf ? rf->len : 0;
+		if (!run_prev || strlen(run_prev) != rl || memcmp(run_prev, rs, rl) != 0) {
+			run_last = run_index(d, rs, rl);
+			if (run_last < 0) {
+				rc = run_last == -2 ? rl_fail(e, RL_EINPUT, "%s:%lu: more than 65535 runs", path, r.line)
+						    : rl_fail(e, RL_ESYS, "out of memory");
+				break;
+			}
+			snprintf(run_prev_buf, sizeof run_prev_buf, "%.*s", (int)(rl < 255 ? rl : 255), rs);
+			run_prev = rl < 255 ? run_prev_buf : NULL;
+		}
+		struct trial_id id = {.trial = col[C_TRIAL] >= 0 ? trial : d->rows + 1,
+				      .line = (uint32_t)r.line, .run = (uint16_t)run_last,
+				      .file = (uint16_t)file};
+		if (cell_push_id(c, id) != 0) {
+			rc = rl_fail(e, RL_ESYS, "out of memory");
 			break;
 		}
 		d->rows++;
@@ -438,26 +587,21 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			c->failed++;
 			continue;
 		}
-		enum check chk = check_of(col[C_CHECK] >= 0 ? r.f[col[C_CHECK]].s : NULL,
-					  col[C_STRATEGY] >= 0 ? r.f[col[C_STRATEGY]].s : NULL);
-		if ((chk == CHK_EXACT && final_u != expected) ||
-		    (chk == CHK_AT_MOST && final_u > expected) ||
-		    (chk == CHK_UNTOUCHED && final_u != 0))
+		if ((chk == CHK_EXACT && final != expected) || (chk == CHK_AT_MOST && final > expected) ||
+		    (chk == CHK_UNTOUCHED && final != 0))
 			c->violations++;
-		if (final_u < expected)
+		if (final < expected)
 			c->lossy++;
-		c->overlap_sum += overlap;
-		if (opair >= 0.0) {
-			c->overlap_pair_sum += opair;
-			c->n_overlap_pair++;
-		}
-		if (cell_push(c, (double)final_u, (double)elapsed / (double)work) != 0) {
+		else if (final > expected)
+			c->gained++;
+		float nspi = (float)((double)elapsed / (double)work);
+		if (cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq) != 0) {
 			rc = rl_fail(e, RL_ESYS, "out of memory");
 			break;
 		}
 	}
-	free(fv);
 out:
+	free(fv);
 	free(cx.slot);
 	free(fidx);
 	free(key);
@@ -465,18 +609,109 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+static int digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* counts by value (1 < 2 < 10), anything else as text */
+static int value_cmp(const char *a, const char *b)
+{
+	if (digits(a) && digits(b)) {
+		while (*a == '0' && a[1])
+			a++;
+		while (*b == '0' && b[1])
+			b++;
+		size_t la = strlen(a), lb = strlen(b);
+		if (la != lb)
+			return la < lb ? -1 : 1;
+	}
+	return strcmp(a, b);
+}
+
+static int cell_order(const void *x, const void *y, void *arg)
+{
+	const struct dataset *d = arg;
+	const struct cell *a = x, *b = y;
+	for (size_t k = 0; k < d->n_factors; k++) {
+		int c = value_cmp(a->factor[k], b->factor[k]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	const struct trial_id *x = a, *y = b;
+	if (x->run != y->run)
+		return x->run < y->run ? -1 : 1;
+	if (x->trial != y->trial)
+		return x->trial < y->trial ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+int dataset_check_duplicates(struct dataset *d, struct rl_err *e)
+{
+	for (size_t i = 0; i < d->n_cells; i++) {
+		struct cell *c = &d->cells[i];
+		qsort(c->ids, c->n_ids, sizeof *c->ids, id_cmp);
+		for (size_t k = 1; k < c->n_ids; k++) {
+			const struct trial_id *a = &c->ids[k - 1], *b = &c->ids[k];
+			if (a->run == b->run && a->trial == b->trial) {
+				char label[512];
+				cell_label(d, c, label, sizeof label);
+				return rl_fail(e, RL_EINPUT,
+					       "%s:%u: repeats trial %llu of run %s in cell [%s], already read at %s:%u",
+					       d->files[b->file], b->line, (unsigned long long)b->trial,
+					       d->runs[b->run][0] ? d->runs[b->run] : "(none)", label,
+					       d->files[a->file], a->line);
+			}
+		}
+		free(c->ids); /* done with: the statistics need none of it */
+		c->ids = NULL;
+		c->n_ids = c->cap_ids = 0;
+	}
+	/* the cells in the order of their factors, whatever the rows' order:
+	   merged files and shuffled rounds give the same outputs */
+	qsort_r(d->cells, d->n_cells, sizeof *d->cells, cell_order, d);
+	free(d->slots);
+	d->slots = NULL;
+	d->n_slots = 0;
+	return 0;
+}
+
 void dataset_free(struct dataset *d)
 {
 	for (size_t i = 0; i < d->n_cells; i++) {
-		free(d->cells[i].keybuf);
-		free(d->cells[i].factor);
-		free(d->cells[i].final);
-		free(d->cells[i].nspi);
+		struct cell *c = &d->cells[i];
+		free(c->keybuf);
+		free(c->factor);
+		free(c->final);
+		free(c->nspi);
+		free(c->overlap);
+		free(c->seq);
+		free(c->ids);
+		free(c->nspi_boot);
 	}
 	free(d->cells);
 	free(d->slots);
 	for (size_t i = 0; i < d->n_factors; i++)
 		free(d->factor_names[i]);
 	free(d->factor_names);
+	for (unsigned i = 0; i < d->n_files; i++)
+		free(d->files[i]);
+	free(d->files);
+	for (unsigned i = 0; i < d->n_runs; i++)
+		free(d->runs[i]);
+	free(d->runs);
+	free(d->run_slots);
 	memset(d, 0, sizeof *d);
 }

@@ -2,7 +2,15 @@
  *
  * Factor columns are all columns except the per-trial measures listed in
  * cells.c (run_id, trial, expected, final, lost, elapsed_ns, overlap, ...), so
- * a factor column a later harness adds splits cells with no change here. */
+ * a factor column a later harness adds splits cells with no change here.
+ *
+ * Counts stay exact integers end to end (uint64_t, sums in 128 bits). What
+ * is held per usable trial, and why (32 bytes, plus 16 per row for the
+ * duplicate check): the final value (8, for every statistic and the
+ * histogram), ns per increment (4, float: the cost median and its
+ * bootstrap), the overlap (4, float: does loss need overlap), the trial's
+ * place in the sweep (4: drift), and its identity (16: run, trial number,
+ * file and line, to refuse a trial given twice and name both places). */
 #ifndef RACESTAT_CELLS_H
 #define RACESTAT_CELLS_H
 
@@ -13,6 +21,13 @@
 
 enum check { CHK_NONE, CHK_EXACT, CHK_AT_MOST, CHK_UNTOUCHED };
 
+struct trial_id {
+	uint64_t trial;
+	uint32_t line;          /* the row's line in its file */
+	uint16_t run;           /* index into dataset.runs */
+	uint16_t file;          /* index into dataset.files */
+};
+
 struct cell {
 	char **factor;          /* values, one per factor column */
 	char *keybuf;           /* the values, joined, owned */
@@ -20,36 +35,61 @@ struct cell {
 	uint64_t hash;
 	uint64_t expected;
 	uint64_t procs, iters;
-	const char *first_file; /* where the cell was first seen, for messages */
+	enum check check;
+	unsigned file0;         /* where the cell was first seen, for messages */
 	unsigned long first_line;
-	double *final;          /* final values of the usable trials */
-	double *nspi;           /* elapsed_ns / (procs x iters) */
+	/* usable (status ok) trials */
+	uint64_t *final;
+	float *nspi;            /* elapsed_ns / (procs x iters) */
+	float *overlap;         /* overlap_pair where present, else overlap */
+	uint32_t *seq;          /* place in the sweep; 0 when the file has no seq */
 	size_t n, cap;
-	size_t lossy;           /* trials with lost > 0 */
+	int sorted;             /* final[] is sorted (and the parallel arrays no longer match it) */
+	float *nspi_boot;       /* resampled medians of nspi (boot.h), for costs and their ratios */
+	/* every row, for the duplicate check */
+	struct trial_id *ids;
+	size_t n_ids, cap_ids;
+	size_t lossy;           /* final < expected */
+	size_t gained;          /* final > expected (a violation for every check) */
 	size_t violations;      /* trials that broke the strategy's guarantee */
 	size_t failed;          /* trials whose status was not ok (left out) */
-	double overlap_sum, overlap_pair_sum;
-	size_t n_overlap_pair;
-	int has_expected;
+	int has_seq;
 };
 
 struct dataset {
 	char **factor_names;
 	size_t n_factors;
 	int procs_factor;       /* index of `procs` among the factors, or -1 */
+	int strategy_factor;    /* index of `strategy`, or -1 */
 	struct cell *cells;     /* in order of first appearance */
 	size_t n_cells, cap_cells;
 	size_t *slots;          /* hash table of cell indices + 1 */
 	size_t n_slots;
 	size_t last;            /* the previous row's cell, the common case */
 	unsigned long rows;
+	char **files;           /* every input, for messages */
+	unsigned n_files;
+	char **runs;            /* every run_id seen */
+	unsigned n_runs;
+	size_t *run_slots;
+	size_t n_run_slots;
 };
 
 /* Read one CSV into the dataset (files must agree on their factor columns). */
 int dataset_load(struct dataset *d, const char *path, struct rl_err *e);
+/* Once every file is read: refuse a trial given twice (same run, cell and
+   trial number), naming both places; then put the cells in the order of
+   their factor values (counts by value). No row may be added after. */
+int dataset_check_duplicates(struct dataset *d, struct rl_err *e);
 void dataset_free(struct dataset *d);
 
 /* Is this column a per-trial measure (not a factor)? */
 int is_measure_column(const char *name);
+
+/* "strategy=plain procs=2 ..." */
+void cell_label(const struct dataset *d, const struct cell *c, char *buf, size_t len);
+
+/* The factor's value in a cell, or NULL when there is no such factor. */
+const char *cell_factor(const struct dataset *d, const struct cell *c, const char *name);
 
 #endif

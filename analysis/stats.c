@@ -1,8 +1,8 @@
-/* stats.c - statistics over GSL, with the edges handled explicitly. */
+/* stats.c - descriptive statistics over GSL, with the edges handled explicitly. */
+#include "wide.h"
 #include "stats.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_histogram.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
@@ -37,52 +37,6 @@ int stat_t_halfwidth(double sd, size_t n, double *half)
 	double t = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1));
 	*half = t * sd / sqrt((double)n);
 	return isfinite(*half) ? 0 : -1;
-}
-
-int stat_wilson(size_t k, size_t n, double *lo, double *hi)
-{
-	if (n == 0 || k > n)
-		return -1;
-	double z = CONF_Z95, z2 = z * z, nn = (double)n, ph = (double)k / nn;
-	double denom = 1.0 + z2 / nn;
-	double center = (ph + z2 / (2.0 * nn)) / denom;
-	double half = z / denom * sqrt(ph * (1.0 - ph) / nn + z2 / (4.0 * nn * nn));
-	*lo = k == 0 ? 0.0 : fmax(0.0, center - half);
-	*hi = k == n ? 1.0 : fmin(1.0, center + half);
-	return 0;
-}
-
-int stat_cp_upper(size_t k, size_t n, double *upper)
-{
-	if (n == 0 || k > n)
-		return -1;
-	if (k == n) {
-		*upper = 1.0;
-		return 0;
-	}
-	if (k == 0) { /* closed form: 1 - 0.05^(1/n) */
-		*upper = -expm1(log(0.05) / (double)n);
-		return 0;
-	}
-	double a = (double)k + 1.0, b = (double)(n - k);
-	double x = gsl_cdf_beta_Pinv(0.95, a, b);
-	if (isfinite(x) && x > 0.0 && x < 1.0) {
-		*upper = x;
-		return 0;
-	}
-	/* GSL's inverse gives up for large n: bisect the beta CDF instead */
-	double lo = (double)k / (double)n, hi = 1.0;
-	for (int i = 0; i < 200 && hi - lo > 1e-15; i++) {
-		double mid = (lo + hi) / 2.0, f = gsl_cdf_beta_P(mid, a, b);
-		if (!isfinite(f))
-			return -1;
-		if (f < 0.95)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*upper = (lo + hi) / 2.0;
-	return 0;
 }
 
 /* In-place sort of doubles (no NaN): quicksort with a median-of-three pivot
@@ -213,136 +167,227 @@ void stat_sort(double *x, size_t n)
 	sort_rec(x, n, depth);
 }
 
-int stat_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
-		      double *u, double *z, double *p)
+/* LSD radix sort on 8-bit digits, skipping the digits all keys share;
+   insertion or quick sort below a few hundred keys */
+void stat_sort_u64(uint64_t *x, size_t n)
 {
-	if (na == 0 || nb == 0)
-		return -1;
-	double *sa = malloc(na * sizeof *sa), *sb = malloc(nb * sizeof *sb);
-	if (!sa || !sb) {
-		free(sa);
-		free(sb);
-		return -1;
-	}
-	memcpy(sa, a, na * sizeof *sa);
-	memcpy(sb, b, nb * sizeof *sb);
-	stat_sort(sa, na);
-	stat_sort(sb, nb);
-	/* merge the two sorted samples: each run of ties gets its midrank */
-	double rank_b = 0.0, ties = 0.0;
-	size_t i = 0, j = 0, done = 0;
-	while (i < na || j < nb) {
-		double v = i < na && (j >= nb || sa[i] <= sb[j]) ? sa[i] : sb[j];
-		size_t ca = 0, cb = 0;
-		while (i < na && sa[i] == v) {
-			i++;
-			ca++;
+	if (n < 256) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t v = x[i];
+			size_t j = i;
+			for (; j > 0 && x[j - 1] > v; j--)
+				x[j] = x[j - 1];
+			x[j] = v;
 		}
-		while (j < nb && sb[j] == v) {
-			j++;
-			cb++;
+		return;
+	}
+	uint64_t *tmp = malloc(n * sizeof *tmp);
+	if (!tmp) { /* no memory for the radix: heapsort in place */
+		for (size_t i = n / 2; i-- > 0;)
+			for (size_t r = i;;) {
+				size_t c = 2 * r + 1;
+				if (c >= n) break;
+				if (c + 1 < n && x[c + 1] > x[c]) c++;
+				if (x[c] <= x[r]) break;
+				uint64_t t = x[c]; x[c] = x[r]; x[r] = t; r = c;
+			}
+		for (size_t end = n; end-- > 1;) {
+			uint64_t t = x[0]; x[0] = x[end]; x[end] = t;
+			for (size_t r = 0;;) {
+				size_t c = 2 * r + 1;
+				if (c >= end) break;
+				if (c + 1 < end && x[c + 1] > x[c]) c++;
+				if (x[c] <= x[r]) break;
+				t = x[c]; x[c] = x[r]; x[r] = t; r = c;
+			}
 		}
-		double t = (double)(ca + cb);
-		double mid = (double)done + (t + 1.0) / 2.0; /* ranks done+1 .. done+t */
-		rank_b += mid * (double)cb;
-		ties += t * t * t - t;
-		done += ca + cb;
+		return;
 	}
-	free(sa);
-	free(sb);
-	double fa = (double)na, fb = (double)nb, fn = (double)(na + nb);
-	*u = rank_b - fb * (fb + 1.0) / 2.0;
-	double mu = fa * fb / 2.0;
-	double var = fa * fb / 12.0 * ((fn + 1.0) - ties / (fn * (fn - 1.0)));
-	if (!(var > 0.0)) { /* every value tied */
-		*z = 0.0;
-		*p = 1.0;
-		return 0;
+	uint64_t lo = x[0], hi = x[0];
+	for (size_t i = 1; i < n; i++) {
+		lo &= x[i];
+		hi |= x[i];
 	}
-	double d = *u - mu;
-	double num = fabs(d) - 0.5 > 0.0 ? fabs(d) - 0.5 : 0.0;
-	*z = copysign(num / sqrt(var), d);
-	*p = fmin(1.0, 2.0 * gsl_cdf_ugaussian_Q(fabs(*z)));
-	return isfinite(*z) && isfinite(*p) ? 0 : -1;
+	uint64_t varying = lo ^ hi; /* bits that differ somewhere */
+	uint64_t *src = x, *dst = tmp;
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		if (((varying >> shift) & 0xff) == 0)
+			continue;
+		size_t count[256] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xff]++;
+		size_t pos = 0;
+		for (unsigned d = 0; d < 256; d++) {
+			size_t c = count[d];
+			count[d] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != x)
+		memcpy(x, src, n * sizeof *x);
+	free(tmp);
 }
 
-long stat_int_bins(const double *x, size_t n, double **edges, int *pairs)
+void stat_sort_f(float *x, size_t n)
+{
+	/* non-negative floats order as their bit patterns; others are sorted
+	   as doubles */
+	int plain = 1;
+	for (size_t i = 0; i < n && plain; i++)
+		plain = x[i] >= 0.0f;
+	if (!plain || n < 256) {
+		double *d = malloc(n * sizeof *d);
+		if (!d)
+			return;
+		for (size_t i = 0; i < n; i++)
+			d[i] = x[i];
+		stat_sort(d, n);
+		for (size_t i = 0; i < n; i++)
+			x[i] = (float)d[i];
+		free(d);
+		return;
+	}
+	uint32_t *k = (uint32_t *)(void *)x, *tmp = malloc(n * sizeof *tmp);
+	if (!tmp)
+		return;
+	uint32_t *src = k, *dst = tmp;
+	for (unsigned shift = 0; shift < 32; shift += 8) {
+		size_t count[256] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xff]++;
+		size_t pos = 0;
+		for (unsigned d = 0; d < 256; d++) {
+			size_t c = count[d];
+			count[d] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		uint32_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof *k);
+	free(tmp);
+}
+
+long double stat_quantile_u64(const uint64_t *x, size_t n, double p)
+{
+	long double idx = (long double)p * (long double)(n - 1);
+	size_t lo = (size_t)idx;
+	long double frac = idx - (long double)lo;
+	if (lo + 1 >= n || frac == 0.0L)
+		return (long double)x[lo];
+	return (long double)x[lo] + frac * ((long double)x[lo + 1] - (long double)x[lo]);
+}
+
+double stat_quantile_f(const float *x, size_t n, double p)
+{
+	double idx = p * (double)(n - 1);
+	size_t lo = (size_t)idx;
+	double frac = idx - (double)lo;
+	if (lo + 1 >= n || frac == 0.0)
+		return (double)x[lo];
+	return (double)x[lo] + frac * ((double)x[lo + 1] - (double)x[lo]);
+}
+
+int stat_mean_sd_u64(const uint64_t *x, size_t n, long double *mean, long double *sd)
+{
+	/* from the least value, so that values near 2^64 keep their last digit */
+	uint64_t base = x[0];
+	int constant = 1;
+	for (size_t i = 1; i < n; i++) {
+		if (x[i] < base)
+			base = x[i];
+		constant &= x[i] == x[0];
+	}
+	u128 sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += x[i] - base;
+	*mean = (long double)base + (long double)sum / (long double)n;
+	if (n < 2)
+		return -1;
+	if (constant) {
+		*sd = 0.0L;
+		return 0;
+	}
+	long double ss = 0.0L;
+	for (size_t i = 0; i < n; i++) {
+		long double d = (long double)x[i] - *mean;
+		ss += d * d;
+	}
+	*sd = sqrtl(ss / (long double)(n - 1));
+	return isfinite((double)*sd) ? 0 : -1;
+}
+
+long stat_int_hist(const uint64_t *x, size_t n, uint64_t **lo_out, uint64_t **hi_out,
+		   uint64_t **count_out)
 {
 	if (n == 0)
 		return -1;
 	size_t distinct = 1;
 	for (size_t i = 1; i < n && distinct <= 50; i++)
 		distinct += x[i] != x[i - 1];
+	long nb;
+	uint64_t *lo, *hi, *cnt;
 	if (distinct <= 50) {
-		double *e = malloc(2 * distinct * sizeof *e);
-		if (!e)
-			return -1;
+		nb = (long)distinct;
+		lo = malloc(distinct * sizeof *lo);
+		hi = malloc(distinct * sizeof *hi);
+		cnt = calloc(distinct, sizeof *cnt);
+		if (!lo || !hi || !cnt)
+			goto fail;
 		size_t k = 0;
-		for (size_t i = 0; i < n; i++)
-			if (i == 0 || x[i] != x[i - 1]) {
-				e[2 * k] = x[i] - 0.5;
-				e[2 * k + 1] = x[i] + 0.5;
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0 && x[i] != x[i - 1])
 				k++;
-			}
-		*edges = e;
-		*pairs = 1;
-		return (long)distinct;
-	}
-	double span = x[n - 1] - x[0] + 1.0; /* integer values the range can hold */
-	double iqr = stat_quantile(x, n, 0.75) - stat_quantile(x, n, 0.25);
-	double w = ceil(2.0 * iqr / cbrt((double)n));
-	if (w < 1.0)
-		w = 1.0;
-	double nb = ceil(span / w);
-	if (nb > 200.0) {
-		w = ceil(span / 200.0);
-		nb = ceil(span / w);
-	}
-	if (nb < 10.0) {
-		w = floor(span / 10.0);
-		if (w < 1.0)
-			w = 1.0;
-		nb = ceil(span / w);
-	}
-	long nbins = (long)nb;
-	double *e = malloc((size_t)(nbins + 1) * sizeof *e);
-	if (!e)
-		return -1;
-	for (long i = 0; i <= nbins; i++)
-		e[i] = x[0] - 0.5 + (double)i * w;
-	*edges = e;
-	*pairs = 0;
-	return nbins;
-}
-
-int stat_hist_counts(const double *x, size_t n, const double *edges, long nbins, int pairs,
-		     size_t *counts)
-{
-	/* with pairs the bins are [e0,e1) gap [e1,e2) [e2,e3) ...: a histogram of
-	   2 nbins - 1 bins whose odd bins are the empty gaps between values */
-	size_t nranges = pairs ? (size_t)(2 * nbins) : (size_t)(nbins + 1);
-	double *r = malloc(nranges * sizeof *r);
-	if (!r)
-		return -1;
-	size_t m = 0;
-	for (size_t i = 0; i < nranges; i++)
-		if (m == 0 || edges[i] > r[m - 1])
-			r[m++] = edges[i]; /* adjacent values share an edge */
-	gsl_histogram *h = gsl_histogram_alloc(m - 1);
-	int rc = h ? gsl_histogram_set_ranges(h, r, m) : -1;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (gsl_histogram_increment(h, x[i]) != 0)
-			rc = -1; /* outside the range: cannot happen with these edges */
-	for (long b = 0; rc == 0 && b < nbins; b++) {
-		double lo = pairs ? edges[2 * b] : edges[b];
-		size_t idx;
-		if (gsl_histogram_find(h, lo + 0.25, &idx) != 0) {
-			rc = -1;
-			break;
+			lo[k] = hi[k] = x[i];
+			cnt[k]++;
 		}
-		counts[b] = (size_t)gsl_histogram_get(h, idx);
+	} else {
+		u128 span = (u128)(x[n - 1] - x[0]) + 1; /* values it can hold */
+		long double iqr = stat_quantile_u64(x, n, 0.75) - stat_quantile_u64(x, n, 0.25);
+		long double wf = ceill(2.0L * iqr / cbrtl((long double)n));
+		u128 w = wf < 1.0L ? 1 : (u128)wf;
+		u128 nbins = (span + w - 1) / w;
+		if (nbins > 200) {
+			w = (span + 199) / 200;
+			nbins = (span + w - 1) / w;
+		}
+		if (nbins < 10) {
+			w = span / 10;
+			if (w < 1)
+				w = 1;
+			nbins = (span + w - 1) / w;
+		}
+		nb = (long)nbins;
+		lo = malloc((size_t)nb * sizeof *lo);
+		hi = malloc((size_t)nb * sizeof *hi);
+		cnt = calloc((size_t)nb, sizeof *cnt);
+		if (!lo || !hi || !cnt)
+			goto fail;
+		for (long b = 0; b < nb; b++) {
+			u128 l = (u128)x[0] + (u128)b * w;
+			u128 h = l + w - 1;
+			lo[b] = (uint64_t)l;
+			hi[b] = h > UINT64_MAX ? UINT64_MAX : (uint64_t)h;
+		}
+		for (size_t i = 0; i < n; i++)
+			cnt[(size_t)((x[i] - x[0]) / w)]++;
 	}
-	gsl_histogram_free(h);
-	free(r);
-	return rc;
+	*lo_out = lo;
+	*hi_out = hi;
+	*count_out = cnt;
+	return nb;
+fail:
+	free(lo);
+	free(hi);
+	free(cnt);
+	return -1;
 }

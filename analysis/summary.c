@@ -1,65 +1,150 @@
-/* summary.c - from cells to summary.csv, hist.csv, compare.csv and tables. */
+/* summary.c - from cells to summary.csv, hist.csv and the stdout table. */
+#include "wide.h"
 #include "summary.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot.h"
+#include "interval.h"
 #include "stats.h"
 
-int summarize(struct cell *c, struct summary *s, struct rl_err *e)
+const char *check_name(enum check c)
+{
+	return c == CHK_EXACT ? "exact" : c == CHK_AT_MOST ? "at_most" : c == CHK_UNTOUCHED ? "untouched" : "";
+}
+
+/* the p-quantile of lost = expected - final, from the sorted finals, with
+   the two order statistics subtracted in integers: exact for any count */
+static long double lost_quantile(uint64_t E, const uint64_t *x, size_t n, double p)
+{
+	long double idx = (1.0L - (long double)p) * (long double)(n - 1);
+	size_t lo = (size_t)idx;
+	long double frac = idx - (long double)lo;
+	long double at_lo = (long double)((i128)E - (i128)x[lo]);
+	if (lo + 1 >= n || frac == 0.0L)
+		return at_lo;
+	return at_lo - frac * (long double)((i128)x[lo + 1] - (i128)x[lo]);
+}
+
+int summarize(struct cell *c, uint64_t seed, unsigned reps, struct summary *s, struct rl_err *e)
 {
 	memset(s, 0, sizeof *s);
 	s->n = c->n;
-	if (c->n == 0) {
-		s->verdict = "";
+	s->measures_loss = c->check != CHK_UNTOUCHED;
+	s->verdict = "";
+	if (c->n == 0)
 		return 0;
-	}
 	size_t n = c->n;
-	double ex = (double)c->expected;
-	stat_sort(c->final, n);
+	uint64_t E = c->expected;
+	double overlap = 0.0;
+	for (size_t i = 0; i < n; i++)
+		overlap += c->overlap[i];
+	s->overlap_mean = overlap / (double)n;
+	if (!c->sorted) {
+		stat_sort_u64(c->final, n);
+		stat_sort_f(c->nspi, n);
+		c->sorted = 1;
+	}
+	const uint64_t *x = c->final;
 	s->has_stats = 1;
-	s->has_sd = stat_mean_sd(c->final, n, &s->final_mean, &s->final_sd) == 0;
-	s->final_min = c->final[0];
-	s->final_max = c->final[n - 1];
-	s->final_q1 = stat_quantile(c->final, n, 0.25);
-	s->final_median = stat_quantile(c->final, n, 0.5);
-	s->final_q3 = stat_quantile(c->final, n, 0.75);
-	/* lost = expected - final: an affine map of the same sorted data */
-	s->lost_mean = ex - s->final_mean;
-	s->lost_sd = s->final_sd;
-	s->lost_median = ex - s->final_median;
-	s->lost_max = ex - s->final_min;
-	s->lost_frac_mean = s->lost_mean / ex;
-	double half;
-	if (s->has_sd && stat_t_halfwidth(s->final_sd, n, &half) == 0) {
-		s->has_ci = 1;
-		s->lost_frac_lo = fmax(0.0, s->lost_frac_mean - half / ex);
-		s->lost_frac_hi = fmin(1.0, s->lost_frac_mean + half / ex);
+	s->has_sd = stat_mean_sd_u64(x, n, &s->final_mean, &s->final_sd) == 0;
+	s->final_min = x[0];
+	s->final_max = x[n - 1];
+	s->final_q1 = stat_quantile_u64(x, n, 0.25);
+	s->final_median = stat_quantile_u64(x, n, 0.5);
+	s->final_q3 = stat_quantile_u64(x, n, 0.75);
+
+	s->ns_per_inc = stat_quantile_f(c->nspi, n, 0.5);
+	free(c->nspi_boot);
+	c->nspi_boot = NULL;
+	if (reps > 0) {
+		gsl_rng *r1 = boot_rng(seed, c->hash, 1), *r2 = boot_rng(seed, c->hash, 2);
+		int brc = boot_median_u64(x, n, reps, r1, &s->final_median_lo, &s->final_median_hi);
+		c->nspi_boot = brc == 0 ? boot_median_draws_f(c->nspi, n, reps, r2) : NULL;
+		if (!c->nspi_boot || boot_interval(c->nspi_boot, reps, &s->ns_per_inc_lo, &s->ns_per_inc_hi) != 0)
+			brc = -1;
+		gsl_rng_free(r1);
+		gsl_rng_free(r2);
+		if (brc != 0)
+			return rl_fail(e, RL_ESYS, "cell %s: the bootstrap failed", c->keybuf);
+		s->has_boot = 1;
 	}
-	s->p_loss = (double)c->lossy / (double)n;
-	if (stat_wilson(c->lossy, n, &s->p_loss_lo, &s->p_loss_hi) != 0 ||
-	    stat_cp_upper(c->lossy, n, &s->p_loss_upper) != 0)
-		return rl_fail(e, RL_EINPUT, "cell %s: no interval for %zu of %zu", c->keybuf,
-			       c->lossy, n);
-	s->verdict = c->lossy == 0 ? "never" : c->lossy == n ? "always" : "sometimes";
-	s->ns_per_inc = stat_median_select(c->nspi, n);
-	s->overlap_mean = c->overlap_sum / (double)n;
-	if (c->n_overlap_pair) {
-		s->has_pair = 1;
-		s->overlap_pair_mean = c->overlap_pair_sum / (double)c->n_overlap_pair;
+
+	/* lost, exactly: sums of expected - final in 128 bits */
+	i128 lost_sum = (i128)E * (i128)n;
+	for (size_t i = 0; i < n; i++)
+		lost_sum -= (i128)x[i];
+	s->lost_mean = (long double)lost_sum / (long double)n;
+	s->lost_median = lost_quantile(E, x, n, 0.5);
+	s->lost_max = (i128)E - (i128)x[0];
+
+	if (s->measures_loss) {
+		/* shares lost; the lossy ones for the hurdle */
+		double sum = 0, sumsq = 0, all_sq = 0;
+		for (size_t i = 0; i < n; i++) {
+			double f = (double)((long double)((i128)E - (i128)x[i]) / (long double)E);
+			all_sq += f * f;
+			if (x[i] < E) {
+				sum += f;
+				sumsq += f * f;
+			}
+		}
+		uint64_t k = c->lossy;
+		s->lost_frac_mean = (double)(s->lost_mean / (long double)E);
+		if (c->gained == 0) {
+			s->lost_frac_method = "hurdle";
+			double mean;
+			if (interval_hurdle(n, k, sum, sumsq, &mean, &s->lost_frac_lo, &s->lost_frac_hi) != 0)
+				return rl_fail(e, RL_EINPUT, "cell %s: no interval for the share lost", c->keybuf);
+		} else {
+			/* some trial ended above expected (a violation): shares are not
+			   in [0, 1], so a plain Student-t interval, not clipped */
+			s->lost_frac_method = "t";
+			double m = s->lost_frac_mean, half = 0.0;
+			double var = n > 1 ? (all_sq - (double)n * m * m) / (double)(n - 1) : 0.0;
+			if (n > 1 && var > 0.0)
+				half = interval_t(0.05, (double)(n - 1)) * sqrt(var / (double)n);
+			else if (n == 1)
+				half = fabs(m) > 0.0 ? fabs(m) : 1.0; /* one trial: as wide as it is */
+			s->lost_frac_lo = m - half;
+			s->lost_frac_hi = m + half;
+		}
+		s->p_loss = (double)k / (double)n;
+		if (interval_wilson(k, n, &s->p_loss_lo, &s->p_loss_hi) != 0 ||
+		    interval_cp_upper(k, n, 0.05, &s->p_loss_upper) != 0)
+			return rl_fail(e, RL_EINPUT, "cell %s: no interval for %llu of %zu", c->keybuf,
+				       (unsigned long long)k, n);
+		if (k >= 2) {
+			double m = sum / (double)k, var = (sumsq - (double)k * m * m) / (double)(k - 1);
+			double half = interval_t(0.05, (double)(k - 1)) * sqrt(var > 0 ? var / (double)k : 0);
+			s->has_size = 1;
+			s->loss_size_mean = m;
+			s->loss_size_lo = fmax(0.0, m - half);
+			s->loss_size_hi = fmin(1.0, m + half);
+		}
+		s->verdict = c->violations ? "violated"
+			: k == 0 ? (n >= MIN_VERDICT_N ? "never" : "insufficient")
+			: k == n ? (n >= MIN_VERDICT_N ? "always" : "insufficient")
+			: "sometimes";
+	} else {
+		s->verdict = c->violations ? "violated" : "untouched";
 	}
-	const double all[] = {s->final_mean, s->final_sd, s->final_q1, s->final_q3,
-			      s->lost_frac_mean, s->lost_frac_lo, s->lost_frac_hi, s->p_loss_lo,
-			      s->p_loss_hi, s->p_loss_upper, s->ns_per_inc, s->overlap_mean};
+	const double all[] = {(double)s->final_mean, (double)s->final_sd, s->lost_frac_mean,
+			      s->lost_frac_lo, s->lost_frac_hi, s->p_loss_lo, s->p_loss_hi,
+			      s->p_loss_upper, s->ns_per_inc, s->overlap_mean, s->final_median_lo,
+			      s->final_median_hi, s->ns_per_inc_lo, s->ns_per_inc_hi, s->loss_size_mean,
+			      s->loss_size_lo, s->loss_size_hi};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		if (!isfinite(all[i]))
 			return rl_fail(e, RL_EINPUT, "cell %s: a statistic is not finite", c->keybuf);
 	return 0;
 }
 
-/* CSV field: quoted when it must be */
-static void put_field(FILE *f, const char *s)
+/* ---------------------------------------------------------------- output -- */
+
+void out_field(FILE *f, const char *s)
 {
 	if (strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, f);
@@ -74,173 +159,146 @@ static void put_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void put_factors(FILE *f, const struct dataset *d, const struct cell *c, int skip)
+void out_num(FILE *f, int have, double v)
 {
-	for (size_t i = 0; i < d->n_factors; i++) {
-		if ((int)i == skip)
-			continue;
-		put_field(f, c->factor[i]);
-		fputc(',', f);
-	}
-}
-
-static void put_factor_names(FILE *f, const struct dataset *d, int skip)
-{
-	for (size_t i = 0; i < d->n_factors; i++) {
-		if ((int)i == skip)
-			continue;
-		put_field(f, d->factor_names[i]);
-		fputc(',', f);
-	}
-}
-
-/* %.10g, or empty when there is no value */
-static void num(FILE *f, int have, double v, int last)
-{
-	if (have)
+	if (have && isfinite(v))
 		fprintf(f, "%.10g", v == 0.0 ? 0.0 : v); /* no "-0" */
-	fputc(last ? '\n' : ',', f);
 }
 
-int write_summary_csv(FILE *f, const struct dataset *d, const struct summary *sum)
+static void out_i128(FILE *f, i128 v)
 {
-	put_factor_names(f, d, -1);
-	fputs("n,expected,final_mean,final_sd,final_min,final_q1,final_median,final_q3,final_max,"
-	      "lost_mean,lost_sd,lost_median,lost_max,lost_frac_mean,lost_frac_lo,lost_frac_hi,"
-	      "p_loss,p_loss_lo,p_loss_hi,p_loss_upper,verdict,violations,ns_per_inc,overlap_mean,"
-	      "overlap_pair_mean,failed\n", f);
+	char buf[48];
+	int neg = v < 0;
+	u128 u = neg ? (u128)(-(v + 1)) + 1 : (u128)v;
+	size_t k = sizeof buf;
+	buf[--k] = '\0';
+	do {
+		buf[--k] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u);
+	if (neg)
+		buf[--k] = '-';
+	fputs(buf + k, f);
+}
+
+void out_ld(FILE *f, int have, long double v)
+{
+	if (!have || !isfinite((double)v))
+		return;
+	if (v == floorl(v) && fabsl(v) < 18446744073709551616.0L)
+		out_i128(f, (i128)v); /* a count, up to 2^64 - 1: every digit */
+	else
+		fprintf(f, "%.10Lg", v);
+}
+
+void out_factor_names(FILE *f, const struct dataset *d)
+{
+	for (size_t i = 0; i < d->n_factors; i++) {
+		out_field(f, d->factor_names[i]);
+		fputc(',', f);
+	}
+}
+
+void out_factors(FILE *f, const struct dataset *d, const struct cell *c, int blank)
+{
+	for (size_t i = 0; i < d->n_factors; i++) {
+		if ((int)i != blank)
+			out_field(f, c->factor[i]);
+		fputc(',', f);
+	}
+}
+
+#define C fputc(',', f)
+
+int write_summary_csv(FILE *f, const struct dataset *d, const struct summary *sum, uint64_t seed,
+		      unsigned reps)
+{
+	out_factor_names(f, d);
+	fputs("check,n,expected,final_mean,final_sd,final_min,final_q1,final_median,final_median_lo,"
+	      "final_median_hi,final_q3,final_max,lost_mean,lost_sd,lost_median,lost_max,"
+	      "lost_frac_mean,lost_frac_lo,lost_frac_hi,lost_frac_method,p_loss,p_loss_lo,p_loss_hi,"
+	      "p_loss_upper,lossy,loss_size_mean,loss_size_lo,loss_size_hi,verdict,violations,"
+	      "ns_per_inc,ns_per_inc_lo,ns_per_inc_hi,overlap_mean,failed,boot_seed,boot_reps\n", f);
 	for (size_t i = 0; i < d->n_cells; i++) {
 		const struct cell *c = &d->cells[i];
 		const struct summary *s = &sum[i];
-		int h = s->has_stats;
-		put_factors(f, d, c, -1);
-		fprintf(f, "%zu,%llu,", s->n, (unsigned long long)c->expected);
-		num(f, h, s->final_mean, 0);
-		num(f, s->has_sd, s->final_sd, 0);
-		num(f, h, s->final_min, 0);
-		num(f, h, s->final_q1, 0);
-		num(f, h, s->final_median, 0);
-		num(f, h, s->final_q3, 0);
-		num(f, h, s->final_max, 0);
-		num(f, h, s->lost_mean, 0);
-		num(f, s->has_sd, s->lost_sd, 0);
-		num(f, h, s->lost_median, 0);
-		num(f, h, s->lost_max, 0);
-		num(f, h, s->lost_frac_mean, 0);
-		num(f, s->has_ci, s->lost_frac_lo, 0);
-		num(f, s->has_ci, s->lost_frac_hi, 0);
-		num(f, h, s->p_loss, 0);
-		num(f, h, s->p_loss_lo, 0);
-		num(f, h, s->p_loss_hi, 0);
-		num(f, h, s->p_loss_upper, 0);
+		int h = s->has_stats, l = h && s->measures_loss;
+		out_factors(f, d, c, -1);
+		fprintf(f, "%s,%zu,%llu,", check_name(c->check), s->n, (unsigned long long)c->expected);
+		out_ld(f, h, s->final_mean); C;
+		out_ld(f, s->has_sd, s->final_sd); C;
+		out_ld(f, h, (long double)s->final_min); C;
+		out_ld(f, h, s->final_q1); C;
+		out_ld(f, h, s->final_median); C;
+		out_num(f, h && s->has_boot, s->final_median_lo); C;
+		out_num(f, h && s->has_boot, s->final_median_hi); C;
+		out_ld(f, h, s->final_q3); C;
+		out_ld(f, h, (long double)s->final_max); C;
+		out_ld(f, h, s->lost_mean); C;
+		out_ld(f, s->has_sd, s->final_sd); C;
+		out_ld(f, h, s->lost_median); C;
+		if (h)
+			out_i128(f, s->lost_max);
+		C;
+		out_num(f, l, s->lost_frac_mean); C;
+		out_num(f, l, s->lost_frac_lo); C;
+		out_num(f, l, s->lost_frac_hi); C;
+		fputs(l ? s->lost_frac_method : "", f); C;
+		out_num(f, l, s->p_loss); C;
+		out_num(f, l, s->p_loss_lo); C;
+		out_num(f, l, s->p_loss_hi); C;
+		out_num(f, l, s->p_loss_upper); C;
+		if (l)
+			fprintf(f, "%zu", c->lossy);
+		C;
+		out_num(f, l && s->has_size, s->loss_size_mean); C;
+		out_num(f, l && s->has_size, s->loss_size_lo); C;
+		out_num(f, l && s->has_size, s->loss_size_hi); C;
 		fprintf(f, "%s,%zu,", s->verdict, c->violations);
-		num(f, h, s->ns_per_inc, 0);
-		num(f, h, s->overlap_mean, 0);
-		num(f, s->has_pair, s->overlap_pair_mean, 0);
-		fprintf(f, "%zu\n", c->failed);
+		out_num(f, h, s->ns_per_inc); C;
+		out_num(f, h && s->has_boot, s->ns_per_inc_lo); C;
+		out_num(f, h && s->has_boot, s->ns_per_inc_hi); C;
+		out_num(f, h, s->overlap_mean); C;
+		fprintf(f, "%zu,%llu,%u\n", c->failed, (unsigned long long)seed, reps);
 	}
 	return ferror(f) ? -1 : 0;
 }
 
+/* an edge: the integer v's lower half, v - 0.5, exactly */
+static void out_edge(FILE *f, uint64_t v, int upper)
+{
+	if (upper)
+		fprintf(f, "%llu.5", (unsigned long long)v);
+	else if (v == 0)
+		fputs("-0.5", f);
+	else
+		fprintf(f, "%llu.5", (unsigned long long)(v - 1));
+}
+
 int write_hist_csv(FILE *f, const struct dataset *d, struct rl_err *e)
 {
-	put_factor_names(f, d, -1);
+	out_factor_names(f, d);
 	fputs("bin_lo,bin_hi,count\n", f);
 	for (size_t i = 0; i < d->n_cells; i++) {
 		const struct cell *c = &d->cells[i];
 		if (c->n == 0)
 			continue;
-		double *edges;
-		int pairs;
-		long nb = stat_int_bins(c->final, c->n, &edges, &pairs);
-		size_t *counts = nb > 0 ? calloc((size_t)nb, sizeof *counts) : NULL;
-		if (!counts || stat_hist_counts(c->final, c->n, edges, nb, pairs, counts) != 0) {
-			if (nb > 0)
-				free(edges);
-			free(counts);
+		uint64_t *lo, *hi, *cnt;
+		long nb = stat_int_hist(c->final, c->n, &lo, &hi, &cnt);
+		if (nb < 0)
 			return rl_fail(e, RL_ESYS, "cell %s: histogram failed", c->keybuf);
-		}
 		for (long b = 0; b < nb; b++) {
-			put_factors(f, d, c, -1);
-			double lo = pairs ? edges[2 * b] : edges[b];
-			double hi = pairs ? edges[2 * b + 1] : edges[b + 1];
-			fprintf(f, "%.1f,%.1f,%zu\n", lo, hi, counts[b]);
+			out_factors(f, d, c, -1);
+			out_edge(f, lo[b], 0);
+			fputc(',', f);
+			out_edge(f, hi[b], 1);
+			fprintf(f, ",%llu\n", (unsigned long long)cnt[b]);
 		}
-		free(edges);
-		free(counts);
+		free(lo);
+		free(hi);
+		free(cnt);
 	}
 	return ferror(f) ? rl_fail(e, RL_ESYS, "write failed") : 0;
-}
-
-
-static int same_but_procs(const struct dataset *d, const struct cell *a, const struct cell *b)
-{
-	for (size_t i = 0; i < d->n_factors; i++)
-		if ((int)i != d->procs_factor && strcmp(a->factor[i], b->factor[i]) != 0)
-			return 0;
-	return 1;
-}
-
-int write_compare_csv(FILE *f, const struct dataset *d, struct rl_err *e)
-{
-	put_factor_names(f, d, d->procs_factor);
-	fputs("procs_a,procs_b,n_a,n_b,u,z,p\n", f);
-	if (d->procs_factor < 0)
-		return 0;
-	/* lost = expected - final, so compare lost directly */
-	const struct cell **group = malloc(d->n_cells * sizeof *group);
-	char *done = calloc(d->n_cells ? d->n_cells : 1, 1);
-	double *la = NULL, *lb = NULL;
-	int rc = group && done ? 0 : rl_fail(e, RL_ESYS, "out of memory");
-	for (size_t i = 0; rc == 0 && i < d->n_cells; i++) {
-		if (done[i])
-			continue;
-		size_t g = 0;
-		for (size_t j = i; j < d->n_cells; j++)
-			if (!done[j] && same_but_procs(d, &d->cells[i], &d->cells[j])) {
-				done[j] = 1;
-				group[g++] = &d->cells[j];
-			}
-		/* insertion sort by procs: groups are small */
-		for (size_t a = 1; a < g; a++)
-			for (size_t b = a; b > 0 && group[b - 1]->procs > group[b]->procs; b--) {
-				const struct cell *t = group[b];
-				group[b] = group[b - 1];
-				group[b - 1] = t;
-			}
-		for (size_t k = 0; rc == 0 && k + 1 < g; k++) {
-			const struct cell *a = group[k], *b = group[k + 1];
-			if (a->n == 0 || b->n == 0)
-				continue;
-			free(la);
-			free(lb);
-			la = malloc(a->n * sizeof *la);
-			lb = malloc(b->n * sizeof *lb);
-			if (!la || !lb) {
-				rc = rl_fail(e, RL_ESYS, "out of memory");
-				break;
-			}
-			for (size_t t = 0; t < a->n; t++)
-				la[t] = (double)a->expected - a->final[t];
-			for (size_t t = 0; t < b->n; t++)
-				lb[t] = (double)b->expected - b->final[t];
-			double u, z, p;
-			if (stat_mann_whitney(la, a->n, lb, b->n, &u, &z, &p) != 0) {
-				rc = rl_fail(e, RL_EINPUT, "cell %s: Mann-Whitney failed", a->keybuf);
-				break;
-			}
-			put_factors(f, d, a, d->procs_factor);
-			fprintf(f, "%llu,%llu,%zu,%zu,%.10g,%.10g,%.10g\n", (unsigned long long)a->procs,
-				(unsigned long long)b->procs, a->n, b->n, u, z == 0.0 ? 0.0 : z, p);
-		}
-	}
-	free(la);
-	free(lb);
-	free(group);
-	free(done);
-	if (rc == 0 && ferror(f))
-		rc = rl_fail(e, RL_ESYS, "write failed");
-	return rc;
 }
 
 /* the stdout view: the columns a reader scans first */
@@ -250,40 +308,39 @@ static const char *const view_names[COLS] = {
 	"verdict", "ns/inc", "overlap", "violations",
 };
 
-static void view_cells(const struct cell *c, const struct summary *s, char out[COLS][64])
+static void view_cells(const struct cell *c, const struct summary *s, char out[COLS][80])
 {
-	snprintf(out[0], 64, "%zu", s->n);
-	if (!s->has_stats) {
-		for (int i = 1; i < COLS; i++)
-			snprintf(out[i], 64, "-");
-		snprintf(out[9], 64, "%zu", c->violations);
+	snprintf(out[0], 80, "%zu", s->n);
+	for (int i = 1; i < COLS; i++)
+		snprintf(out[i], 80, "-");
+	snprintf(out[9], 80, "%zu%s", c->violations, c->violations ? " !" : "");
+	if (!s->has_stats)
 		return;
+	snprintf(out[1], 80, "%.10Lg", s->final_mean);
+	if (s->measures_loss) {
+		snprintf(out[2], 80, "%.4f", s->lost_frac_mean);
+		snprintf(out[3], 80, "[%.4f, %.4f]", s->lost_frac_lo, s->lost_frac_hi);
+		snprintf(out[4], 80, "%.3f", s->p_loss);
+		snprintf(out[5], 80, "[%.3f, %.3f]", s->p_loss_lo, s->p_loss_hi);
 	}
-	snprintf(out[1], 64, "%.10g", s->final_mean);
-	snprintf(out[2], 64, "%.4f", s->lost_frac_mean);
-	if (s->has_ci)
-		snprintf(out[3], 64, "[%.4f, %.4f]", s->lost_frac_lo, s->lost_frac_hi);
+	/* a verdict carries its evidence */
+	if (strcmp(s->verdict, "never") == 0)
+		snprintf(out[6], 80, "never in %zu, P<=%.1f%%", s->n, 100.0 * s->p_loss_upper);
+	else if (strcmp(s->verdict, "insufficient") == 0)
+		snprintf(out[6], 80, "insufficient (n=%zu)", s->n);
 	else
-		snprintf(out[3], 64, "-");
-	snprintf(out[4], 64, "%.3f", s->p_loss);
-	snprintf(out[5], 64, "[%.3f, %.3f]", s->p_loss_lo, s->p_loss_hi);
-	snprintf(out[6], 64, "%s", s->verdict);
-	snprintf(out[7], 64, "%.3g", s->ns_per_inc);
-	snprintf(out[8], 64, "%.3f", s->overlap_mean);
-	snprintf(out[9], 64, "%zu%s", c->violations, c->violations ? " !" : "");
+		snprintf(out[6], 80, "%s", s->verdict);
+	snprintf(out[7], 80, "%.3g", s->ns_per_inc);
+	snprintf(out[8], 80, "%.3f", s->overlap_mean);
 }
 
 void print_summary(FILE *f, enum out_format fmt, const struct dataset *d, const struct summary *s)
 {
-	if (fmt == FMT_CSV) {
-		write_summary_csv(f, d, s);
-		return;
-	}
 	size_t nf = d->n_factors, ncol = nf + COLS + 1;
 	size_t *w = calloc(ncol, sizeof *w);
 	if (!w)
 		return;
-	char cells[COLS][64];
+	char cells[COLS][80];
 	for (size_t i = 0; i < nf; i++)
 		w[i] = strlen(d->factor_names[i]);
 	for (int k = 0; k < COLS; k++)

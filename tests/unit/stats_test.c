@@ -1,41 +1,96 @@
-/* stats_test.c - racestat's statistics against values computed by hand or by
- * independent tools (R binom.test / scipy for the intervals and the U test). */
+/* stats_test.c - racestat's statistics against values computed by hand, by
+ * brute-force enumeration, or published (Newcombe 1998, R 4.2). */
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "../../analysis/interval.h"
+#include "../../analysis/prop.h"
+#include "../../analysis/rank.h"
 #include "../../analysis/stats.h"
 #include "tap.h"
+
+/* the two-sided permutation p of U_b by listing every split of the pooled
+   values into na and nb: what the exact Mann-Whitney must equal */
+static double brute_p(const double *a, size_t na, const double *b, size_t nb)
+{
+	size_t N = na + nb;
+	double pool[24];
+	memcpy(pool, a, na * sizeof *a);
+	memcpy(pool + na, b, nb * sizeof *b);
+	/* U_b of a split: pairs (b > a) + half ties */
+	double uobs = 0;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			uobs += b[j] > a[i] ? 1.0 : b[j] == a[i] ? 0.5 : 0.0;
+	double mean = (double)na * (double)nb / 2.0;
+	unsigned long total = 0, tail = 0;
+	for (unsigned long mask = 0; mask < (1ul << N); mask++) {
+		if ((size_t)__builtin_popcountl(mask) != nb)
+			continue;
+		double u = 0;
+		for (size_t i = 0; i < N; i++)
+			if (!(mask >> i & 1))
+				for (size_t j = 0; j < N; j++)
+					if (mask >> j & 1)
+						u += pool[j] > pool[i] ? 1.0 : pool[j] == pool[i] ? 0.5 : 0.0;
+		total++;
+		tail += fabs(u - mean) >= fabs(uobs - mean) - 1e-9;
+	}
+	return (double)tail / (double)total;
+}
+
+static int dcmp(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
 
 int main(void)
 {
 	gsl_set_error_handler_off();
 	double lo, hi, up, m, sd, half;
 
-	/* Wilson score intervals */
-	stat_wilson(0, 30, &lo, &hi);
+	/* Wilson score intervals (R: prop.test(correct = FALSE)) */
+	interval_wilson(0, 30, &lo, &hi);
 	TAP_NEAR(lo, 0.0, 1e-12, "Wilson 0/30 lower is 0");
 	TAP_NEAR(hi, 0.1135, 5e-5, "Wilson 0/30 upper");
-	stat_wilson(1, 100, &lo, &hi);
+	interval_wilson(1, 100, &lo, &hi);
 	TAP_NEAR(lo, 0.0018, 5e-5, "Wilson 1/100 lower");
 	TAP_NEAR(hi, 0.0545, 5e-5, "Wilson 1/100 upper");
-	stat_wilson(30, 30, &lo, &hi);
-	TAP_OK(hi == 1.0 && fabs(lo - (1 - 0.1135)) < 5e-5, "Wilson 30/30 mirrors 0/30: [%g, %g]", lo, hi);
-	TAP_OK(stat_wilson(0, 0, &lo, &hi) != 0, "Wilson refuses n = 0");
+	TAP_OK(interval_wilson(0, 0, &lo, &hi) != 0, "Wilson refuses n = 0");
 
-	/* one-sided 95 % Clopper-Pearson upper bounds */
-	stat_cp_upper(0, 100, &up);
-	TAP_NEAR(up, 0.0295, 5e-5, "exact upper bound 0/100");
-	stat_cp_upper(1, 10, &up);
+	/* exact (Clopper-Pearson) bounds (R: binom.test, qbeta) */
+	interval_cp_upper(0, 100, 0.05, &up);
+	TAP_NEAR(up, 0.0295, 5e-5, "exact one-sided upper bound 0/100");
+	interval_cp_upper(0, 30, 0.05, &up);
+	TAP_NEAR(up, 0.0950, 5e-5, "exact upper bound 0/30 is 9.5 %");
+	interval_cp_upper(1, 10, 0.05, &up);
 	TAP_NEAR(up, 0.3942, 5e-5, "exact upper bound 1/10 (qbeta(0.95, 2, 9))");
-	TAP_OK(stat_cp_upper(249756, 250001, &up) == 0 && up > 249756.0 / 250001 && up < 1.0,
-	       "exact upper bound for large n, where GSL's inverse gives up (%.6f)", up);
-	stat_cp_upper(500, 1000, &up);
+	interval_cp_upper(500, 1000, 0.05, &up);
 	TAP_NEAR(up, 0.5260, 5e-4, "exact upper bound 500/1000 (qbeta(0.95, 501, 500))");
-	stat_cp_upper(5, 5, &up);
-	TAP_OK(up == 1.0, "exact upper bound n/n is 1");
-	stat_cp_upper(0, 1, &up);
-	TAP_NEAR(up, 0.95, 1e-12, "exact upper bound 0/1 is 0.95");
+	interval_cp_lower(3, 10, 0.025, &lo);
+	interval_cp_upper(3, 10, 0.025, &hi);
+	TAP_OK(fabs(lo - 0.06673951) < 1e-6 && fabs(hi - 0.65245285) < 1e-6,
+	       "two-sided exact 3/10: binom.test's [0.0667, 0.6525] ([%.6f, %.6f])", lo, hi);
+	clock_t t0 = clock();
+	int rc = interval_cp_upper(1000000, 2000000, 0.05, &up);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	TAP_OK(rc == 0 && up > 0.5 && up < 0.5006 && secs < 5.0,
+	       "exact bound for 10^6 of 2 x 10^6 returns (%.6f in %.2f s), where GSL's inverse hangs", up, secs);
+	TAP_NEAR(binom_cdf(3, 10, 0.5), 0.171875, 1e-12, "binomial P(X <= 3 | 10, 0.5) = 176/1024");
+	TAP_NEAR(binom_cdf(1000000, 2000000, 0.5), 0.5002820947, 1e-6, "binomial at the median of 2 x 10^6 trials");
+
+	/* the hurdle interval for the mean share lost */
+	double mean;
+	interval_hurdle(30, 0, 0, 0, &mean, &lo, &hi);
+	TAP_OK(mean == 0 && lo == 0 && hi > 0.09, "hurdle, 0 of 30 lossy: [0, %.4f], not [0, 0]", hi);
+	interval_hurdle(30, 1, 0.4, 0.16, &mean, &lo, &hi);
+	TAP_OK(lo <= mean && mean <= hi && hi > lo, "hurdle, 1 of 30: lo <= mean <= hi (%.4f <= %.4f <= %.4f)", lo, mean, hi);
+	interval_hurdle(10, 10, 4.0, 1.7, &mean, &lo, &hi);
+	TAP_OK(lo <= mean && mean <= hi && hi <= 1.0 && lo > 0, "hurdle, all lossy: inside (0, 1] (%.4f, %.4f, %.4f)", lo, mean, hi);
 
 	/* mean, sd, t interval */
 	const double x5[] = {1, 2, 3, 4, 5};
@@ -43,100 +98,153 @@ int main(void)
 	TAP_NEAR(sd, 1.58113883, 1e-8, "sample sd of 1..5 (n - 1)");
 	stat_t_halfwidth(sd, 5, &half);
 	TAP_NEAR(half, 1.963243, 1e-6, "t half-width, 4 df");
-	const double k3[] = {7, 7, 7};
-	TAP_OK(stat_mean_sd(k3, 3, &m, &sd) == 0 && sd == 0.0, "constant data: sd exactly 0");
-	TAP_OK(stat_t_halfwidth(0.0, 3, &half) == 0 && half == 0.0, "constant data: zero-width interval, not NaN");
-	TAP_OK(stat_mean_sd(k3, 1, &m, &sd) != 0 && m == 7.0, "n = 1: a mean but no sd");
-	TAP_OK(stat_t_halfwidth(1.0, 1, &half) != 0, "n = 1: no t interval");
 
-	/* quantiles: GSL's linear interpolation between order statistics */
-	const double x4[] = {1, 2, 3, 4};
-	TAP_NEAR(stat_quantile(x4, 4, 0.25), 1.75, 1e-12, "q1 of 1..4");
-	TAP_NEAR(stat_quantile(x4, 4, 0.5), 2.5, 1e-12, "median of 1..4");
-	TAP_NEAR(stat_quantile(x4, 4, 0.75), 3.25, 1e-12, "q3 of 1..4");
-	TAP_NEAR(stat_quantile(x4, 1, 0.5), 1.0, 1e-12, "median of one value");
-
-	/* sorting and the linear-time median */
-	double sv[1001], copy[1001];
-	unsigned long long rs = 12345;
-	for (int i = 0; i < 1001; i++) {
-		rs = rs * 6364136223846793005ull + 1442695040888963407ull;
-		sv[i] = (double)((rs >> 33) % 50); /* many ties */
-		copy[i] = sv[i];
-	}
-	stat_sort(sv, 1001);
-	int sorted = 1;
-	for (int i = 1; i < 1001; i++)
-		sorted &= sv[i - 1] <= sv[i];
-	TAP_OK(sorted, "stat_sort sorts 1001 values with many ties");
-	TAP_OK(stat_median_select(copy, 1001) == stat_quantile(sv, 1001, 0.5), "linear median = sorted median (odd n)");
-	for (int i = 0; i < 1000; i++)
-		copy[i] = sv[999 - i] + 0.5 * (i % 3);
-	double want[1000];
-	memcpy(want, copy, sizeof want);
-	stat_sort(want, 1000);
-	TAP_NEAR(stat_median_select(copy, 1000), stat_quantile(want, 1000, 0.5), 0, "linear median = sorted median (even n)");
-
-	/* Mann-Whitney */
-	double a[10], b[10], u, z, p;
-	for (int i = 0; i < 10; i++) {
-		a[i] = i + 1;
-		b[i] = i + 11;
-	}
-	stat_mann_whitney(a, 10, b, 10, &u, &z, &p);
-	TAP_OK(u == 100.0, "clear shift: U counts all 100 pairs (%g)", u);
-	TAP_NEAR(z, 49.5 / sqrt(175.0), 1e-9, "clear shift: z = (100 - 50 - 0.5) / sqrt(175)");
-	TAP_NEAR(p, 0.00018267, 1e-7, "clear shift: p (scipy mannwhitneyu asymptotic)");
-	double z2, p2;
-	stat_mann_whitney(b, 10, a, 10, &u, &z2, &p2);
-	TAP_OK(z2 == -z && p2 == p && u == 0.0, "swapping the samples flips z and keeps p");
-	const double t1[] = {5, 5, 5}, t2[] = {5, 5, 5, 5};
-	stat_mann_whitney(t1, 3, t2, 4, &u, &z, &p);
-	TAP_OK(p == 1.0 && z == 0.0, "all values tied: z = 0, p = 1");
-	/* ties: a = {1,2,2,3}, b = {2,3,3,4}: midranks 1, 3,3,3, 6,6,6, 8; R_b = 23,
-	   U_b = 23 - 10 = 13; two tie groups of 3: sum(t^3 - t) = 48 */
-	const double ta[] = {1, 2, 2, 3}, tb[] = {2, 3, 3, 4};
-	stat_mann_whitney(ta, 4, tb, 4, &u, &z, &p);
-	TAP_OK(u == 13.0, "ties: U from midranks (%g)", u);
-	TAP_NEAR(z, (13.0 - 8.0 - 0.5) / sqrt(16.0 / 12.0 * (9.0 - 48.0 / 56.0)), 1e-9, "ties: tie-corrected z");
-
-	/* histogram bins */
-	const double h[] = {0, 0, 1, 5, 5, 5};
-	double *edges;
-	int pairs;
-	size_t counts[300];
-	long nb = stat_int_bins(h, 6, &edges, &pairs);
-	TAP_OK(nb == 3 && pairs, "few distinct values: one bin per value (%ld)", nb);
-	stat_hist_counts(h, 6, edges, nb, pairs, counts);
-	TAP_OK(counts[0] == 2 && counts[1] == 1 && counts[2] == 3, "counts 2, 1, 3: the maximum is counted");
-	TAP_OK(edges[4] == 4.5 && edges[5] == 5.5, "half-integer edges around the maximum");
-	free(edges);
-	nb = stat_int_bins(k3, 3, &edges, &pairs);
-	stat_hist_counts(k3, 3, edges, nb, pairs, counts);
-	TAP_OK(nb == 1 && counts[0] == 3 && edges[0] == 6.5 && edges[1] == 7.5, "a constant cell is one bin holding n");
-	free(edges);
-	double r[100];
+	/* counts stay exact near 2^64 */
+	uint64_t big[5];
+	for (int i = 0; i < 5; i++)
+		big[i] = UINT64_C(9223372036854775807) - 1;
+	long double lm, ls;
+	stat_mean_sd_u64(big, 5, &lm, &ls);
+	TAP_OK(lm == (long double)big[0] && ls == 0.0L, "five finals near INT64_MAX: mean exact, sd 0");
+	uint64_t ub[6] = {UINT64_MAX, 5, UINT64_MAX - 1, 0, 5, UINT64_MAX};
+	stat_sort_u64(ub, 6);
+	TAP_OK(ub[0] == 0 && ub[1] == 5 && ub[5] == UINT64_MAX && ub[3] == UINT64_MAX - 1, "counts up to 2^64 - 1 sort");
+	uint64_t *hl, *hh, *hc;
+	long nb = stat_int_hist(ub, 6, &hl, &hh, &hc);
+	TAP_OK(nb == 4 && hl[3] == UINT64_MAX && hc[3] == 2 && hc[1] == 2, "histogram bins in integers up to 2^64 - 1 (%ld bins)", nb);
+	free(hl);
+	free(hh);
+	free(hc);
+	uint64_t wide[100];
 	for (int i = 0; i < 100; i++)
-		r[i] = i;
-	nb = stat_int_bins(r, 100, &edges, &pairs);
-	stat_hist_counts(r, 100, edges, nb, pairs, counts);
-	size_t sum = 0;
+		wide[i] = UINT64_C(1) << 60 | (uint64_t)i * 1000000;
+	nb = stat_int_hist(wide, 100, &hl, &hh, &hc);
+	uint64_t sum = 0;
 	for (long i = 0; i < nb; i++)
-		sum += counts[i];
-	TAP_OK(nb == 10 && !pairs && sum == 100 && counts[9] == 10, "0..99: at least 10 bins, all counted (%ld bins, %zu)", nb, sum);
-	TAP_OK(edges[0] == -0.5 && edges[nb] == 99.5, "edges -0.5 .. 99.5");
-	free(edges);
-	double *big = malloc(5000 * sizeof *big);
-	for (int i = 0; i < 5000; i++)
-		big[i] = (double)i * 200.0;
-	nb = stat_int_bins(big, 5000, &edges, &pairs);
-	stat_hist_counts(big, 5000, edges, nb, pairs, counts);
-	sum = 0;
-	for (long i = 0; i < nb; i++)
-		sum += counts[i];
-	TAP_OK(nb <= 200 && nb >= 10 && sum == 5000, "wide data: capped at 200 bins, all counted (%ld bins)", nb);
-	TAP_OK(edges[0] == -0.5 && edges[nb] > big[4999] && edges[nb] - floor(edges[nb]) == 0.5, "wide data: half-integer edges cover the maximum");
-	free(edges);
-	free(big);
+		sum += hc[i];
+	TAP_OK(nb >= 10 && nb <= 200 && sum == 100 && hl[0] == wide[0] && hh[nb - 1] >= wide[99],
+	       "wide counts above 2^60: %ld bins, every value counted, integer edges", nb);
+	free(hl);
+	free(hh);
+	free(hc);
+	uint64_t four[] = {1, 2, 3, 4};
+	TAP_OK(stat_quantile_u64(four, 4, 0.25) == 1.75L && stat_quantile_u64(four, 4, 0.5) == 2.5L,
+	       "quantiles interpolate as GSL's");
+
+	/* Mann-Whitney: exact against brute-force enumeration */
+	struct mw mw;
+	double ten[31];
+	for (int i = 0; i < 30; i++)
+		ten[i] = 10;
+	double five[] = {5};
+	rank_mann_whitney(ten, 30, five, 1, NULL, &mw);
+	TAP_OK(mw.exact && fabs(mw.p - 1.0 / 31.0) < 1e-12,
+	       "30 trials losing 10 against one losing 5: exact p = 1/31 = 0.0323 (%g), not 1.2e-7", mw.p);
+	const double e1[] = {1, 2}, e2[] = {3, 4};
+	rank_mann_whitney(e1, 2, e2, 2, NULL, &mw);
+	TAP_NEAR(mw.p, 1.0 / 3.0, 1e-12, "{1,2} against {3,4}: 2 of the 6 splits are as extreme");
+	unsigned long long st = 42;
+	int agree = 0, trials = 40;
+	for (int t = 0; t < trials; t++) {
+		double a[8], b[8];
+		size_t na = 2 + t % 5, nb2 = 2 + (t / 5) % 5;
+		for (size_t i = 0; i < na; i++) {
+			st = st * 6364136223846793005ull + 1442695040888963407ull;
+			a[i] = (double)((st >> 33) % 4); /* heavy ties */
+		}
+		for (size_t i = 0; i < nb2; i++) {
+			st = st * 6364136223846793005ull + 1442695040888963407ull;
+			b[i] = (double)((st >> 33) % 5);
+		}
+		qsort(a, na, sizeof *a, dcmp);
+		qsort(b, nb2, sizeof *b, dcmp);
+		double want = brute_p(a, na, b, nb2);
+		rank_mann_whitney(a, na, b, nb2, NULL, &mw);
+		agree += mw.exact && fabs(mw.p - want) < 1e-9;
+	}
+	TAP_OK(agree == trials, "exact Mann-Whitney equals the enumerated permutation p in %d of %d tied samples", agree, trials);
+	double a10[10], b10[10];
+	for (int i = 0; i < 10; i++) {
+		a10[i] = i + 1;
+		b10[i] = i + 11;
+	}
+	rank_mann_whitney(a10, 10, b10, 10, NULL, &mw);
+	TAP_OK(mw.u == 100.0 && mw.effect == 1.0 && mw.exact && fabs(mw.p - 2.0 / 184756.0) < 1e-12,
+	       "complete separation of 10 and 10: U = 100, effect 1, exact p = 2 / C(20, 10) (%g)", mw.p);
+	double *big_a = malloc(2000 * sizeof *big_a), *big_b = malloc(2000 * sizeof *big_b);
+	for (int i = 0; i < 2000; i++) {
+		big_a[i] = i;
+		big_b[i] = i + 100;
+	}
+	rank_mann_whitney(big_a, 2000, big_b, 2000, NULL, &mw);
+	TAP_OK(!mw.exact && mw.p > 0 && mw.p < 1e-6, "2000 against 2000: the normal approximation (p %g)", mw.p);
+	const double t1[] = {5, 5, 5}, t2[] = {5, 5, 5, 5};
+	rank_mann_whitney(t1, 3, t2, 4, NULL, &mw);
+	TAP_OK(mw.p == 1.0 && mw.z == 0.0, "all values tied: p = 1");
+
+	/* Hodges-Lehmann (R: wilcox.test(y, x, conf.int = TRUE)) */
+	struct hl h;
+	const double hx[] = {1, 2, 3, 4, 5}, hy[] = {6, 7, 8, 9, 10};
+	rank_hodges_lehmann(hx, 5, hy, 5, 1, NULL, &h);
+	TAP_OK(h.shift == 5 && h.lo == 2 && h.hi == 8, "Hodges-Lehmann of 6..10 over 1..5: 5 [2, 8] (%g [%g, %g])", h.shift, h.lo, h.hi);
+	TAP_OK(rank_kth_difference(big_a, 2000, big_b, 2000, 2000000) == 100.0 &&
+	       rank_kth_difference(big_a, 2000, big_b, 2000, 1) == 100.0 - 1999.0,
+	       "the k-th of 4 x 10^6 differences by selection, not by listing");
+
+	/* Fisher and Newcombe */
+	TAP_NEAR(prop_fisher(3, 4, 1, 4), 0.4857142857, 1e-9, "Fisher, the tea-tasting table (3,1; 1,3)");
+	TAP_NEAR(prop_fisher(0, 30, 30, 30), 2.0 / 1.1826458156486e17, 1e-24, "Fisher, 0 of 30 against 30 of 30");
+	TAP_OK(prop_fisher(0, 10, 0, 10) == 1.0, "Fisher, nothing lost anywhere: p = 1");
+	double diff;
+	static const struct { unsigned k1, n1, k2, n2; double lo, hi; } nc[] = {
+		{56, 70, 48, 80, 0.0524, 0.3339}, {9, 10, 3, 10, 0.1705, 0.8090},
+		{6, 7, 2, 7, 0.0582, 0.8062}, {5, 56, 0, 29, -0.0381, 0.1926},
+		{0, 10, 0, 20, -0.1611, 0.2775}, {0, 10, 0, 10, -0.2775, 0.2775},
+		{10, 10, 0, 20, 0.6791, 1.0000}, {10, 10, 0, 10, 0.6075, 1.0000},
+	};
+	int hits = 0;
+	for (size_t i = 0; i < sizeof nc / sizeof *nc; i++) {
+		/* the table gives p1 - p2: ours is p_b - p_a, so b is the first */
+		prop_newcombe(nc[i].k2, nc[i].n2, nc[i].k1, nc[i].n1, &diff, &lo, &hi);
+		hits += fabs(lo - nc[i].lo) < 6e-5 && fabs(hi - nc[i].hi) < 6e-5;
+	}
+	TAP_OK(hits == 8, "Newcombe's method 10 against his Table II: %d of 8 intervals to 4 decimals", hits);
+
+	/* Holm: p = 0.01, 0.04, 0.03, 0.005 */
+	double hp[] = {0.01, 0.04, 0.03, 0.005}, ha[4];
+	prop_holm(hp, 4, ha);
+	TAP_OK(fabs(ha[0] - 0.03) < 1e-12 && fabs(ha[1] - 0.06) < 1e-12 && fabs(ha[2] - 0.06) < 1e-12 &&
+	       fabs(ha[3] - 0.02) < 1e-12, "Holm by hand: 0.03, 0.06, 0.06, 0.02 (%g %g %g %g)", ha[0], ha[1], ha[2], ha[3]);
+
+	/* Jonckheere-Terpstra and Kendall */
+	const double g1[] = {1, 2}, g2[] = {3}, g3[] = {4, 5};
+	const double *gs[] = {g1, g2, g3};
+	size_t gn[] = {2, 1, 2};
+	struct jt jt;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	rank_jonckheere(gs, gn, 3, r, 2000, &jt);
+	TAP_OK(jt.stat == 8 && fabs(jt.tau_b - 8.0 / sqrt(80.0)) < 1e-12 && jt.permutation,
+	       "JT of a perfect trend: 8, its maximum; tau-b 8 / sqrt(8 x 10), ties in the level (%g, %g)",
+	       jt.stat, jt.tau_b);
+	TAP_OK(jt.p > 0.01 && jt.p < 0.1, "and its permutation p: 2 of the 30 label orders are as extreme (p %g)", jt.p);
+	const double k0[] = {0, 0, 0}, k1[] = {0, 0, 0};
+	const double *ks[] = {k0, k1};
+	size_t kn[] = {3, 3};
+	rank_jonckheere(ks, kn, 2, r, 100, &jt);
+	TAP_OK(!jt.testable && jt.p == 1.0, "JT with every value tied: not testable");
+	gsl_rng_free(r);
+	uint32_t seq[] = {1, 2, 3, 4, 5, 6};
+	const double yk[] = {1, 2, 3, 4, 5, 6}, yr[] = {6, 5, 4, 3, 2, 1};
+	double tau, z, p;
+	rank_kendall_order(seq, yk, 6, &tau, &z, &p);
+	TAP_OK(tau == 1.0, "Kendall of a rising series: 1");
+	rank_kendall_order(seq, yr, 6, &tau, &z, &p);
+	TAP_OK(tau == -1.0 && p < 0.05, "Kendall of a falling one: -1 (p %g)", p);
+	double rho;
+	rank_spearman(yk, yk, 6, &rho, &lo, &hi, &p);
+	TAP_OK(rho == 1.0 && hi <= 1.0 && lo < 1.0, "Spearman of a monotone pair: 1, interval [%g, %g]", lo, hi);
+
+	free(big_a);
+	free(big_b);
 	return tap_done();
 }
