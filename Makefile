@@ -154,7 +154,7 @@ $(STATS)/summary.csv: $(RESULT) $(B)/racestat
 	@mkdir -p $(STATS)
 	$(B)/racestat -q $(RESULT) -o $(STATS) || [ $$? -eq 1 ]
 
-$(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) report/racereport.py $(wildcard report/fig/*.gp)
+$(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) $(wildcard report/*.py report/fig/*.gp)
 	MPLBACKEND=Agg $(PYTHON) report/racereport.py --trials $(RESULT) --stats $(STATS) \
 		--experiment $(EXPERIMENT) --shm $(SHM_RESULT) --out $(REPORT_OUT)
 

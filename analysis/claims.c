@@ -199,7 +199,7 @@ static int ratio_claim(struct out *o, const char *kind, const struct cell *x, co
 	if (hi < ratio)
 		hi = ratio;
 	const char *st = lo > 1.0 ? "greater" : hi < 1.0 ? "less" : "no clear difference";
-	head(o, kind, "cost", strcmp(kind, "ratio") == 0 ? "strategy" : "strategy,procs", x, sf,
+	head(o, kind, "cost", strcmp(kind, "ratio") == 0 ? "strategy" : "strategy+procs", x, sf,
 	     strcmp(kind, "ratio") == 0 ? -1 : pf);
 	out_field(o->f, a);
 	fputc(',', o->f);

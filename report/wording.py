@@ -1,0 +1,309 @@
+"""wording.py - every sentence the report and the slides can say.
+
+A statement of direction, comparison or ratio is only ever the wording of a
+row of racestat's claims.csv (its `statement`, decided by a test after
+Holm's correction), quoted with its test and adjusted p; a claim of "no
+clear trend" gets a neutral title. Numbers that merely describe a cell
+(a mean, an interval, a count) come from summary.csv. Nothing here decides.
+"""
+from markup import Markup, fmt, join
+from rdata import num
+
+# ------------------------------------------------------------ numbers --
+
+
+def pct(x, digits=0):
+    if x is None:
+        return "–"
+    return "%.*f %%" % (digits, 100.0 * x)
+
+
+def fmt_count(v):
+    v = int(v)
+    if v >= 1000 and v % 10 == 0:
+        e, m = 0, v
+        while m % 10 == 0:
+            m //= 10
+            e += 1
+        return "10^%d" % e if m == 1 else "%de%d" % (m, e)
+    return str(v)
+
+
+def count_html(v):
+    s = fmt_count(v)
+    return Markup("10<sup>%s</sup>" % s[3:]) if s.startswith("10^") else Markup(s)
+
+
+def fmt_int(v):
+    return "{:,}".format(int(round(v)))
+
+
+def fmt_ns(x):
+    if x is None:
+        return "–"
+    return ("%.1f" % x) if x < 100 else ("%.0f" % x)
+
+
+def fmt_p(p):
+    p = num(p)
+    if p is None:
+        return "–"
+    if p < 0.0001:
+        return "p < 0.0001"
+    return "p = %.2g" % p if p < 0.01 else "p = %.3f" % p
+
+
+def fmt_ratio(x):
+    return ("%.2f" % x) if x < 10 else ("%.1f" % x) if x < 100 else ("%.0f" % x)
+
+
+TEST_NAMES = {
+    "jt-permutation": "Jonckheere–Terpstra, permutation p",
+    "jt-asymptotic": "Jonckheere–Terpstra",
+    "mw-exact": "Mann–Whitney, exact p",
+    "mw-asymptotic": "Mann–Whitney",
+    "fisher-exact": "Fisher's exact test",
+    "spearman": "Spearman",
+    "clopper-pearson": "exact binomial bound",
+    "bootstrap-percentile": "bootstrap",
+    "kendall": "Kendall",
+}
+
+FACTOR_WORDS = {"procs": "the number of processes", "iters": "the increments per worker"}
+MEASURE_WORDS = {"lost_frac": "the share of increments lost", "p_loss": "the chance that a trial loses anything"}
+
+
+def evidence(c):
+    """(test, statistic, Holm p) of a claim, as the report quotes it."""
+    if c is None:
+        return Markup("")
+    test = TEST_NAMES.get(c["test"], c["test"])
+    parts = [test]
+    if c["kind"] == "trend" and c.get("effect"):
+        parts.append(Markup("τ<sub>b</sub> = %.2f" % num(c["effect"])))
+    if c.get("p_holm"):
+        parts.append("Holm-adjusted " + fmt_p(c["p_holm"]))
+    return Markup("(") + join(", ", parts) + Markup(")")
+
+
+def capital(m):
+    """A sentence of ours (Markup) with its first letter capitalised."""
+    s = str(m)
+    return Markup(s[:1].upper() + s[1:])
+
+
+# ------------------------------------------------------------ claims --
+
+
+def trend_sentence(c, subject):
+    """'the share lost rose with the number of processes (test, p)'"""
+    if c is None:
+        return None
+    what = MEASURE_WORDS.get(c["measure"], c["measure"])
+    by = FACTOR_WORDS.get(c["factor"], c["factor"])
+    st = c["statement"]
+    if st == "increasing":
+        verb = "rose with"
+    elif st == "decreasing":
+        verb = "fell with"
+    elif st == "no clear trend":
+        verb = "showed no clear trend with"
+    else:
+        return fmt("for %s, %s could not be tested against %s: nothing varied", subject, what, by)
+    return fmt("for %s, %s %s %s ", subject, what, verb, by) + evidence(c)
+
+
+def direction(statements):
+    """One word for a set of trend statements, or None when they differ or
+    none was testable: the caller then uses a neutral title."""
+    s = {x for x in statements if x not in ("not testable",)}
+    if len(s) == 1 and s <= {"increasing", "decreasing"}:
+        return s.pop()
+    return None
+
+
+def lost_frac_title(procs_dir, iters_dir):
+    if procs_dir == "increasing" and iters_dir == "increasing":
+        return "More processes, more iterations: more is lost"
+    if iters_dir == "increasing" and procs_dir is None:
+        return "More iterations, more is lost"
+    if procs_dir == "increasing" and iters_dir is None:
+        return "More processes, more is lost"
+    if procs_dir == "decreasing":
+        return "More processes, a smaller share lost"
+    return "How much is lost"
+
+
+def p_loss_title(iters_dir):
+    return "Longer trials lose updates more often" if iters_dir == "increasing" else "How often anything is lost"
+
+
+def overlap_title(none_claim):
+    if none_claim and none_claim["statement"] == "never lost without overlap":
+        return "No overlap, no loss"
+    return "Overlap and loss"
+
+
+def overlap_sentence(none_claim, corr_claim):
+    out = []
+    if none_claim:
+        n, k, bound = int(none_claim["n"]), int(none_claim["k"] or 0), num(none_claim["bound"])
+        if none_claim["statement"] == "never lost without overlap":
+            out.append(fmt("In none of the %d trials in which no two workers ran at once was an update "
+                           "lost: P(loss without overlap) ≤ %s (one-sided 95 %% exact bound).", n, pct(bound, 1)))
+        elif none_claim["statement"] == "lost without overlap":
+            out.append(fmt("%d of the %d trials in which no two workers ran at once lost updates, as "
+                           "measured by the workers' own clocks.", k, n))
+        elif none_claim["statement"] == "insufficient":
+            out.append(fmt("Only %d trials ran without any overlap: too few to bound P(loss) there.", n))
+    if corr_claim:
+        rho, lo, hi = num(corr_claim["effect"]), num(corr_claim["effect_lo"]), num(corr_claim["effect_hi"])
+        word = {"positive": "The more of the trial two workers shared, the larger the share lost",
+                "negative": "The more of the trial two workers shared, the smaller the share lost",
+                }.get(corr_claim["statement"], "The overlap showed no clear rank correlation with the share lost")
+        out.append(fmt("%s: Spearman's ρ = %.2f (95 %% CI %.2f to %.2f, Holm-adjusted %s).", word, rho, lo, hi,
+                       fmt_p(corr_claim["p_holm"])))
+    return join(" ", out)
+
+
+def ratio_phrase(c):
+    """'3.8× (95 % CI 3.5–4.1×)' or the claim's 'no clear difference'."""
+    if c is None:
+        return None
+    r, lo, hi = num(c["effect"]), num(c["effect_lo"]), num(c["effect_hi"])
+    core = fmt("%s× (95 %% CI %s–%s×)", fmt_ratio(r), fmt_ratio(lo), fmt_ratio(hi))
+    if c["statement"] == "no clear difference":
+        return core + Markup(", no clear difference")
+    return core
+
+
+def pair_reading(c):
+    """A comparison table's reading of a pair claim."""
+    if c is None:
+        return ""
+    st = c["statement"]
+    if st == "more":
+        return "%s %s loses more" % (c["factor"], c["b"])
+    if st == "less":
+        return "%s %s loses less" % (c["factor"], c["b"])
+    return st
+
+
+def pair_sentence(c, a_word, b_word):
+    """'plain lost updates more often than plain-hoisted (test, p)'"""
+    if c is None:
+        return None
+    what = "lost updates more often" if c["measure"] == "p_loss" else "lost a larger share"
+    less = "lost updates less often" if c["measure"] == "p_loss" else "lost a smaller share"
+    st = c["statement"]
+    if st == "more":
+        return fmt("%s %s than %s ", b_word, what, a_word) + evidence(c)
+    if st == "less":
+        return fmt("%s %s than %s ", b_word, less, a_word) + evidence(c)
+    if st == "no clear difference":
+        return fmt("%s and %s showed no clear difference in %s ", a_word, b_word,
+                   MEASURE_WORDS.get(c["measure"], c["measure"])) + evidence(c)
+    return fmt("%s and %s could not be compared: nothing varied", a_word, b_word)
+
+
+def verdict_text(row):
+    """A cell's verdict with its evidence: 'never in 30 trials, P(loss) ≤ 9.5 %'."""
+    v, n = row["verdict"], int(row["n"])
+    if v == "never":
+        return fmt("never in %d trials, P(loss) ≤ %s", n, pct(num(row["p_loss_upper"]), 1))
+    if v == "always":
+        return fmt("in every one of %d trials", n)
+    if v == "insufficient":
+        return fmt("too few trials for a verdict (%d)", n)
+    if v == "sometimes":
+        return fmt("in %d of %d trials", int(row["lossy"]), n)
+    return fmt("%s", v)
+
+
+def guarantee_sentence(c, strategy):
+    n, v = int(c["n"]), int(c["k"] or 0)
+    if strategy == "private":
+        what = "the parent still read 0"
+    elif c["measure"] == "at_most":
+        what = "never above expected"
+    else:
+        what = "final == expected"
+    if c["statement"] == "held":
+        return fmt("<i>%s</i>: %s in %d of %d trials", strategy, what, n, n)
+    return fmt("<i>%s</i>: the guarantee broke in %d of %d trials", strategy, v, n)
+
+
+def drift_note(claims):
+    tested = [c for c in claims if c["kind"] == "drift" and c["statement"] != "not testable"]
+    drifted = [c for c in tested if c["statement"] == "drift"]
+    if not tested:
+        return fmt("No cell had enough varying trials to test for drift.")
+    if not drifted:
+        return fmt("Trials ran in shuffled rounds; in none of the %d cells tested did the share lost "
+                   "drift with the trials' place in the sweep (Kendall's τ against seq, Holm-adjusted).",
+                   len(tested))
+    return fmt("Drift: in %d of %d cells the share lost changed with the trials' place in the sweep "
+               "(Kendall's τ against seq, Holm-adjusted p < 0.05); read those cells with care.",
+               len(drifted), len(tested))
+
+
+# ------------------------------------------------------------ captions --
+
+CI_HURDLE = ("95 % hurdle intervals (an exact Clopper–Pearson interval for P(loss) times a Student-t "
+             "interval for the share lost by lossy trials, joined by Bonferroni)")
+
+
+def caption_lost_frac(d, trends):
+    pm, p2, I = d.procs[-1], d.p2, d.iters_fixed
+    hi, lo = d.cell("plain", pm, I), d.cell("plain", p2, I)
+    s = fmt("Mean share of increments lost by <i>plain</i>, with %s. With %d processes and %s iterations "
+            "%s of trials lost updates, %s of increments on average (95 %% CI %s to %s); with %d processes, %s.",
+            CI_HURDLE, pm, count_html(I), pct(num(hi["p_loss"])), pct(num(hi["lost_frac_mean"])),
+            pct(num(hi["lost_frac_lo"])), pct(num(hi["lost_frac_hi"])), p2, pct(num(lo["lost_frac_mean"])))
+    sent = [t for t in trends if t is not None]
+    if sent:
+        s = s + Markup(" ") + capital(join("; ", sent)) + Markup(".")
+    return s
+
+
+def caption_p_loss(d, trend):
+    pm, I, small = d.procs[-1], d.iters_fixed, d.iters[0]
+    lo, hi = d.cell("plain", pm, small), d.cell("plain", pm, I)
+    s = fmt("Share of <i>plain</i> trials that lost at least one update, with 95 %% Wilson intervals. With %d "
+            "processes: %s at %s iterations (one-sided 95 %% exact Clopper–Pearson upper bound %s), %s at %s.",
+            pm, pct(num(lo["p_loss"])), count_html(small), pct(num(lo["p_loss_upper"]), 1),
+            pct(num(hi["p_loss"])), count_html(I))
+    if trend is not None:
+        s = s + Markup(" ") + capital(trend) + Markup(".")
+    return s
+
+
+def caption_hist(d):
+    pm, I = d.procs[-1], d.iters_fixed
+    c = d.cell("plain", pm, I)
+    return fmt("Final counter values of <i>plain</i> at %s increments per worker, one panel per process count; "
+               "the dashed line is the expected value. With %d processes the final value ranged from %s to %s "
+               "(median %s, bootstrap 95 %% CI %s to %s) against %s expected; updates were lost %s.",
+               count_html(I), pm, fmt_int(num(c["final_min"])), fmt_int(num(c["final_max"])),
+               fmt_int(num(c["final_median"])), fmt_int(num(c["final_median_lo"]) or 0),
+               fmt_int(num(c["final_median_hi"]) or 0), fmt_int(num(c["expected"])), verdict_text(c))
+
+
+def caption_cost(d, ratios):
+    I, pm = d.iters_fixed, d.procs[-1]
+    parts = []
+    for s in d.strategies:
+        c = d.cell(s, pm, I)
+        if c:
+            parts.append(fmt("%s %s ns", s, fmt_ns(num(c["ns_per_inc"]))))
+    out = fmt("Median nanoseconds per increment at %s iterations per worker (log scale). With %d processes: %s.",
+              count_html(I), pm, join(", ", parts))
+    if ratios:
+        out = out + fmt(" Against <i>atomic</i> in the same cell (ratio of medians, bootstrap interval): ") + \
+            join("; ", [fmt("%s ", s) + r for s, r in ratios]) + Markup(".")
+    return out
+
+
+def caption_controls(d, guarantees):
+    return fmt("The controls, final / expected per cell (mean, with min and max): ") + \
+        join("; ", guarantees) + Markup(".")
