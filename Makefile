@@ -25,7 +25,10 @@ B       := build
 endif
 
 RACE_SRC := $(wildcard harness/*.c harness/strategies/*.c)
-RACE_OBJ := $(RACE_SRC:%.c=$(B)/%.o)
+# race shares racestat's intervals (analysis/interval.c, for --until), with
+# GSL linked statically: no more shared libraries for every fork to map
+RACE_OBJ := $(RACE_SRC:%.c=$(B)/%.o) $(B)/analysis/interval.o
+GSL_STATIC := -Wl,-Bstatic $(filter-out -lm,$(GSL_LIBS)) -Wl,-Bdynamic -lm
 STAT_SRC := $(wildcard analysis/*.c)
 # racestat shares race's careful file handling (harness/fsx.c)
 STAT_OBJ := $(STAT_SRC:%.c=$(B)/%.o) $(B)/harness/fsx.o
@@ -43,7 +46,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev gnuplot-nox python3-matplotlib popple
 all: $(B)/race $(B)/racestat
 
 $(B)/race: $(RACE_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_RACE)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(GSL_STATIC) $(LDLIBS_RACE)
 
 $(B)/racestat: $(STAT_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(GSL_LIBS) -lm
@@ -107,7 +110,7 @@ $(B)/tests/covgen: tests/unit/covgen.c
 	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $< $(GSL_LIBS) -lm
 $(B)/tests/harness_test: tests/unit/harness_test.c $(filter-out $(B)/harness/main.o,$(RACE_OBJ))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Iharness -I$(B) -o $@ $^ $(LDLIBS_RACE)
+	$(CC) $(ALL_CFLAGS) -Iharness -I$(B) -o $@ $^ $(GSL_STATIC) $(LDLIBS_RACE)
 
 $(B)/bench/loop: tests/bench/loop.c $(filter $(B)/harness/strategies%,$(RACE_OBJ))
 	@mkdir -p $(dir $@)
@@ -163,7 +166,7 @@ $(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) $(wildcard report/
 # and racestat's CSV reader. `make test` replays every corpus (and every crash
 # saved there) under gcc's ASan + UBSan with tests/fuzz/replay.c.
 FUZZ_SRC_count    := harness/count.c
-FUZZ_SRC_settings := harness/count.c harness/settings.c harness/region.c harness/fsx.c harness/guard.c harness/strategies.c \
+FUZZ_SRC_settings := harness/count.c harness/settings.c harness/region.c harness/fsx.c harness/guard.c harness/strategies.c analysis/interval.c \
 	$(wildcard harness/strategies/*.c)
 FUZZ_SRC_csv      := $(filter-out analysis/main.c,$(wildcard analysis/*.c)) harness/fsx.c
 FUZZ_SECONDS ?= 60

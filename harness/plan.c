@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/interval.h"
+
 uint64_t plan_rand(uint64_t *x)
 {
 	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
@@ -20,7 +22,9 @@ int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, ui
 		return rl_fail(e, RL_EINPUT, "a plan needs 1 to %u experiments", MAX_INCLUDES + 1);
 	p->seed = seed;
 	p->order = parts[0].order;
-	p->block = parts[0].block ? parts[0].block : 1;
+	p->until = parts[0].until;
+	p->until_half = parts[0].until_half;
+	p->time_budget_s = parts[0].time_budget_s;
 	p->shard_k = parts[0].shard_k ? parts[0].shard_k : 1;
 	p->shard_n = parts[0].shard_n ? parts[0].shard_n : 1;
 	p->n_parts = nparts;
@@ -51,7 +55,8 @@ int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, ui
 			pc->spec = cs;
 			pc->part = k;
 			pc->index = index;
-			pc->planned = parts[k].trials;
+			pc->planned = parts[k].until != UNTIL_NONE ? parts[k].max_trials : parts[k].trials;
+			pc->block = parts[k].block ? parts[k].block : default_block(cs.launch);
 			pc->next = 1;
 		}
 	if (p->n_cells == 0) {
@@ -105,7 +110,7 @@ static void take(struct plan *p, unsigned cell, struct plan_step *s)
 	uint64_t left = c->planned - c->next + 1;
 	s->cell = cell;
 	s->first = c->next;
-	s->count = left < p->block ? left : p->block;
+	s->count = left < c->block ? left : c->block;
 	c->next += s->count;
 	p->seq += s->count;
 }
@@ -154,4 +159,21 @@ void plan_record(struct plan *p, unsigned cell, int ok, uint64_t lost, uint64_t 
 		c->frac_sum += f;
 		c->frac_sq += f * f;
 	}
+}
+
+double plan_block_end(struct plan *p, unsigned cell)
+{
+	struct plan_cell *c = &p->cells[cell];
+	if (c->n_ok == 0)
+		return -1.0;
+	double lo, hi, mean;
+	int rc = p->until == UNTIL_LOST_FRAC
+		? interval_hurdle(c->n_ok, c->lossy, c->frac_sum, c->frac_sq, &mean, &lo, &hi)
+		: interval_wilson(c->lossy, c->n_ok, &lo, &hi);
+	if (rc != 0)
+		return -1.0;
+	double half = (hi - lo) / 2.0;
+	if (p->until != UNTIL_NONE && half <= p->until_half)
+		c->done = 1;
+	return half;
 }

@@ -26,7 +26,8 @@ struct plan_cell {
 	struct cell_spec spec;
 	unsigned part;
 	unsigned index;         /* its place in the whole sweep (shards are taken by it) */
-	uint64_t planned;       /* trials it may run */
+	uint64_t planned;       /* trials it may run (the cap, under --until) */
+	uint64_t block;         /* trials per block */
 	uint64_t next;          /* the next trial number, 1-based */
 	/* what its trials showed so far (--until decides on it) */
 	uint64_t n_ok, lossy;
@@ -46,7 +47,9 @@ struct plan {
 	unsigned n_cells;
 	enum order_mode order;
 	uint64_t seed;          /* the round shuffles (and random pinning) */
-	uint64_t block;         /* trials per block */
+	enum until_measure until; /* stop a cell once its interval is this narrow */
+	double until_half;
+	uint64_t time_budget_s;
 	unsigned shard_k, shard_n; /* this run is shard k of n (1-based); 1/1: the whole sweep */
 	/* where the sweep is */
 	uint64_t seq;           /* trials handed out so far */
@@ -64,6 +67,10 @@ void plan_free(struct plan *p);
 int plan_next(struct plan *p, struct plan_step *s);
 /* One trial of the cell ran (or was read back from the CSV). */
 void plan_record(struct plan *p, unsigned cell, int ok, uint64_t lost, uint64_t expected);
+/* A block of the cell ended: under --until, the cell is done once the
+   half-width of its 95 % interval (interval.h, racestat's own) is small
+   enough. Returns that half-width (or -1 when there is none yet). */
+double plan_block_end(struct plan *p, unsigned cell);
 
 /* Trials the whole plan runs (the cap, under --until). */
 uint64_t plan_total(const struct plan *p);

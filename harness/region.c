@@ -42,14 +42,22 @@ static size_t round_up(size_t x, size_t to)
 	return (x + to - 1) / to * to;
 }
 
-static void layout(struct region_header *h, unsigned procs)
+static void layout(struct region_header *h, unsigned procs, unsigned block_trials)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	h->magic = REGION_MAGIC;
 	h->version = REGION_VERSION;
 	h->procs = procs;
 	h->slots_off = round_up(sizeof(struct region), CACHE_LINE);
-	h->data_off = round_up(h->slots_off + procs * sizeof(struct worker_slot), page);
+	size_t end = h->slots_off + procs * sizeof(struct worker_slot);
+	h->block_off = 0;
+	h->block_trials = block_trials;
+	if (block_trials) {
+		h->block_off = round_up(end, CACHE_LINE);
+		end = h->block_off + sizeof(struct block_hdr) + block_trials * sizeof(struct block_rec) +
+		      (size_t)procs * block_trials * sizeof(struct block_slot);
+	}
+	h->data_off = round_up(end, page);
 	h->data_size = round_up((size_t)(procs + 1) * DATA_LINE, page);
 	h->size = h->data_off + h->data_size;
 }
@@ -81,10 +89,10 @@ static int map_shm(struct region_map *m, struct rl_err *e)
 }
 
 int region_create(struct region_map *m, enum region_kind kind, unsigned procs,
-		  int private_data, const struct guard *g, struct rl_err *e)
+		  int private_data, unsigned block_trials, const struct guard *g, struct rl_err *e)
 {
 	struct region_header h;
-	layout(&h, procs);
+	layout(&h, procs, block_trials);
 	memset(m, 0, sizeof *m);
 	m->kind = kind;
 	m->private_data = private_data;

@@ -7,6 +7,10 @@
  *   |       strategy       |  SYNC_BYTES for the strategy's primitive
  *   +----------------------+ slots_off
  *   | worker_slot[procs]   |  each worker's timestamps, one cache line each
+ *   +----------------------+ block_off (persistent workers only)
+ *   | block_hdr            |  the block's release word and counts
+ *   | block_rec[trials]    |  each trial's finishers, release time, final
+ *   | block_slot[procs][trials] each worker's timestamps, trial by trial
  *   +----------------------+ data_off (page aligned)
  *   | data                 |  the counter(s) the strategy increments
  *   +----------------------+ size
@@ -37,6 +41,8 @@ struct region_header {
 	uint32_t procs;
 	uint64_t size;       /* bytes of the whole region */
 	uint64_t slots_off;  /* struct worker_slot[procs] */
+	uint64_t block_off;  /* struct block_hdr, then the records; 0: no block */
+	uint64_t block_trials;
 	uint64_t data_off;   /* data area, page aligned */
 	uint64_t data_size;
 };
@@ -59,6 +65,29 @@ struct worker_slot {
 	int32_t cpu;         /* the CPU it started on */
 	uint32_t done;       /* 1 once the fields above are written */
 } __attribute__((aligned(CACHE_LINE)));
+
+/* A block of trials run by persistent workers. */
+struct block_hdr {
+	_Atomic uint32_t go;      /* trials released so far (futex word) */
+	_Atomic uint32_t done;    /* trials completed (futex word for the parent) */
+	_Atomic uint32_t stop;    /* the parent asks the workers to leave between trials */
+	_Atomic uint32_t exited;  /* workers finished with the block */
+	uint32_t count;           /* trials in the block */
+	uint32_t procs;
+};
+
+struct block_rec {            /* one trial of the block */
+	_Atomic uint32_t arrived; /* workers that finished it */
+	uint32_t pad;
+	uint64_t release_ns;      /* when it was released */
+	uint64_t final;           /* the counter as its last finisher read it */
+};
+
+struct block_slot {           /* one worker, one trial */
+	uint64_t start_ns, end_ns, seen;
+	int32_t cpu;
+	uint32_t pad;
+};
 
 struct region {
 	struct region_header hdr;
@@ -89,9 +118,10 @@ struct region_map {
 extern const char *const region_kind_names[]; /* NULL-terminated */
 const char *region_kind_name(enum region_kind k);
 
-/* Creator: make a region for up to `procs` workers. */
+/* Creator: make a region for up to `procs` workers, with room for a block of
+   `block_trials` trials of persistent workers (0: none). */
 int region_create(struct region_map *m, enum region_kind kind, unsigned procs,
-		  int private_data, const struct guard *g, struct rl_err *e);
+		  int private_data, unsigned block_trials, const struct guard *g, struct rl_err *e);
 /* Worker, after fork: map the region as a named-segment user would. */
 int region_attach(struct region_map *m, struct rl_err *e);
 /* Creator, once every worker attached: remove the name so nothing can leak. */
@@ -101,6 +131,25 @@ void region_destroy(struct region_map *m);
 static inline struct worker_slot *region_slot(struct region *r, unsigned w)
 {
 	return (struct worker_slot *)((unsigned char *)r + r->hdr.slots_off) + w;
+}
+
+static inline struct block_hdr *region_block(struct region *r)
+{
+	return (struct block_hdr *)((unsigned char *)r + r->hdr.block_off);
+}
+
+static inline struct block_rec *region_block_rec(struct region *r, unsigned k)
+{
+	return (struct block_rec *)((unsigned char *)r + r->hdr.block_off +
+				    sizeof(struct block_hdr)) + k;
+}
+
+/* [worker][trial]: each worker writes only its own run of slots */
+static inline struct block_slot *region_block_slot(struct region *r, unsigned w, unsigned k)
+{
+	return (struct block_slot *)((unsigned char *)region_block_rec(r, 0) +
+				     r->hdr.block_trials * sizeof(struct block_rec)) +
+	       (size_t)w * r->hdr.block_trials + k;
 }
 
 static inline void *region_strategy_sync(struct region *r)

@@ -19,12 +19,17 @@ const struct settings_key settings_keys[] = {
 	{"iters", "LIST", "increments per worker, e.g. 1e3,1e4,100k,1M"},
 	{"trials", "N", "trials per cell"},
 	{"workers", "LIST", "processes (fork) or threads (pthreads in one process)"},
-	{"pin", "LIST", "CPU placement: none, spread (round robin), same (one CPU), random"},
+	{"pin", "LIST", "CPU placement: none, spread, same, random, or by topology (hwloc): smt, core, "
+			"package, numa"},
+	{"launch", "LIST", "fork (fresh workers every trial) or persistent (once per block of trials)"},
 	{"start", "LIST", "barrier (futex), fork (each as forked), spin (busy-wait release)"},
 	{"region", "LIST", "anon (MAP_SHARED|MAP_ANONYMOUS), shm (shm_open), sysv (shmget)"},
 	{"seed", "N", "seed for the round order and pin = random (default: from the clock; in .meta)"},
 	{"order", "rounds|cells", "rounds: every cell once per round, shuffled (default); cells: in turn"},
-	{"block", "N", "trials of one cell run back to back (default 1)"},
+	{"block", "N", "trials of one cell run back to back (default: 1 for fork, 1000 persistent)"},
+	{"until", "p_loss_ci=H|lost_frac_ci=H", "run each cell until its 95 % interval's half-width <= H"},
+	{"max_trials", "N", "with until: the most trials a cell runs (required)"},
+	{"time_budget", "SECONDS", "stop starting blocks after this long (the sweep stays resumable)"},
 	{"include", "FILE", "(files only) run another experiment file too, into the same CSV"},
 	{"trial_timeout", "SECONDS", "kill a trial that runs longer (watchdog)"},
 	{"output", "FILE", "CSV path ('-' for stdout)"},
@@ -33,7 +38,9 @@ const struct settings_key settings_keys[] = {
 
 static const char *const start_names[] = {"barrier", "fork", "spin", NULL};
 static const char *const worker_names[] = {"processes", "threads", NULL};
-static const char *const pin_names[] = {"none", "spread", "same", "random", NULL};
+static const char *const pin_names[] = {"none", "spread", "same", "random", "smt", "core",
+					"package", "numa", NULL};
+static const char *const launch_names[] = {"fork", "persistent", NULL};
 static const char *const order_names[] = {"rounds", "cells", NULL};
 
 const char *start_mode_name(enum start_mode m)
@@ -54,6 +61,16 @@ const char *pin_mode_name(enum pin_mode p)
 const char *order_mode_name(enum order_mode o)
 {
 	return order_names[o];
+}
+
+const char *launch_mode_name(enum launch_mode l)
+{
+	return launch_names[l];
+}
+
+uint64_t default_block(enum launch_mode l)
+{
+	return l == LAUNCH_PERSISTENT ? 1000 : 1;
 }
 
 static void one(struct enum_list *l, unsigned v)
@@ -77,9 +94,10 @@ void settings_defaults(struct settings *s)
 	one(&s->pin, PIN_NONE);
 	one(&s->start, START_BARRIER);
 	one(&s->region, REGION_ANON);
+	one(&s->launch, LAUNCH_FORK);
 	s->trial_timeout_s = 600;
 	s->order = ORDER_ROUNDS;
-	s->block = 1;
+	s->block = 0;
 	snprintf(s->where_iters, sizeof s->where_iters, "defaults");
 }
 
@@ -240,6 +258,29 @@ int settings_set(struct settings *s, const char *key, const char *v, const char 
 		return set_enum_list(&s->workers, worker_names, key, v, where, e);
 	if (strcmp(key, "pin") == 0)
 		return set_enum_list(&s->pin, pin_names, key, v, where, e);
+	if (strcmp(key, "launch") == 0)
+		return set_enum_list(&s->launch, launch_names, key, v, where, e);
+	if (strcmp(key, "max_trials") == 0)
+		return set_count(&s->max_trials, key, v, MAX_TRIALS, where, e);
+	if (strcmp(key, "time_budget") == 0)
+		return set_count(&s->time_budget_s, key, v, 366ull * 24 * 3600, where, e);
+	if (strcmp(key, "until") == 0) {
+		const char *eq = strchr(v, '=');
+		char *end;
+		double h = eq ? strtod(eq + 1, &end) : 0;
+		if (!eq || end == eq + 1 || *end || !(h > 0.0 && h < 0.5))
+			return rl_fail(e, RL_EINPUT, "%s: until '%s' must be p_loss_ci=H or lost_frac_ci=H, "
+				       "0 < H < 0.5", where, v);
+		if ((size_t)(eq - v) == 9 && strncmp(v, "p_loss_ci", 9) == 0)
+			s->until = UNTIL_P_LOSS;
+		else if ((size_t)(eq - v) == 12 && strncmp(v, "lost_frac_ci", 12) == 0)
+			s->until = UNTIL_LOST_FRAC;
+		else
+			return rl_fail(e, RL_EINPUT, "%s: until '%.*s' must be p_loss_ci or lost_frac_ci", where,
+				       (int)(eq - v), v);
+		s->until_half = h;
+		return 0;
+	}
 	if (strcmp(key, "seed") == 0)
 		return set_count(&s->seed, key, v, UINT64_MAX, where, e);
 	if (strcmp(key, "block") == 0)
@@ -405,8 +446,10 @@ int settings_load(struct settings *s, const char *path, int top, struct rl_err *
 
 int cell_applicable(const struct cell_spec *c)
 {
-	/* threads share one address space: MAP_PRIVATE is not private between them */
-	return !(c->strategy->private_data && c->workers == WORKERS_THREADS);
+	/* threads share one address space: MAP_PRIVATE is not private between
+	   them; persistent workers are not forked per trial */
+	return !(c->strategy->private_data && c->workers == WORKERS_THREADS) &&
+	       !(c->launch == LAUNCH_PERSISTENT && c->start == START_FORK);
 }
 
 int settings_check(const struct settings *s, struct rl_err *e)
@@ -420,6 +463,17 @@ int settings_check(const struct settings *s, struct rl_err *e)
 				       "strategy %s needs workers = processes: threads share one "
 				       "address space, so MAP_PRIVATE is not private between them",
 				       s->strategies[i]->name);
+	if (s->until != UNTIL_NONE && !s->max_trials)
+		return rl_fail(e, RL_EINPUT, "--until needs --max-trials (the most trials a cell may run)");
+	if (s->until == UNTIL_NONE && s->max_trials)
+		return rl_fail(e, RL_EINPUT, "--max-trials goes with --until");
+	int any = 0;
+	for (unsigned a = 0; a < s->launch.n; a++)
+		for (unsigned b = 0; b < s->start.n; b++)
+			any |= !(s->launch.v[a] == LAUNCH_PERSISTENT && s->start.v[b] == START_FORK);
+	if (!any)
+		return rl_fail(e, RL_EINPUT, "launch persistent needs start barrier or spin: its workers "
+			       "are not forked per trial");
 	uint64_t maxp = 0, maxi = 0;
 	for (unsigned i = 0; i < s->n_procs; i++)
 		if (s->procs[i] > maxp)
@@ -452,6 +506,7 @@ void settings_fingerprint(const struct settings *s, char *buf, size_t len)
 	const struct { const char *key; const struct enum_list *l; const char *const *names; } f[] = {
 		{"workers", &s->workers, worker_names}, {"pin", &s->pin, pin_names},
 		{"start", &s->start, start_names}, {"region", &s->region, region_kind_names},
+		{"launch", &s->launch, launch_names},
 	};
 	for (unsigned k = 0; k < sizeof f / sizeof *f; k++) {
 		PUT(";%s=", f[k].key);
@@ -460,13 +515,16 @@ void settings_fingerprint(const struct settings *s, char *buf, size_t len)
 	}
 	PUT(";trials=%llu;seed=%llu;order=%s;block=%llu", (unsigned long long)s->trials,
 	    (unsigned long long)s->seed, order_names[s->order], (unsigned long long)s->block);
+	if (s->until != UNTIL_NONE)
+		PUT(";until=%s=%g;max_trials=%llu", s->until == UNTIL_P_LOSS ? "p_loss_ci" : "lost_frac_ci",
+		    s->until_half, (unsigned long long)s->max_trials);
 #undef PUT
 }
 
 unsigned settings_cells(const struct settings *s)
 {
-	return s->n_strategies * s->workers.n * s->pin.n * s->start.n * s->region.n * s->n_procs *
-	       s->n_iters;
+	return s->n_strategies * s->workers.n * s->pin.n * s->start.n * s->region.n * s->launch.n *
+	       s->n_procs * s->n_iters;
 }
 
 void settings_cell(const struct settings *s, unsigned index, struct cell_spec *c)
@@ -478,6 +536,8 @@ void settings_cell(const struct settings *s, unsigned index, struct cell_spec *c
 	index /= s->n_procs;
 	c->region = (enum region_kind)s->region.v[index % s->region.n];
 	index /= s->region.n;
+	c->launch = (enum launch_mode)s->launch.v[index % s->launch.n];
+	index /= s->launch.n;
 	c->start = (enum start_mode)s->start.v[index % s->start.n];
 	index /= s->start.n;
 	c->pin = (enum pin_mode)s->pin.v[index % s->pin.n];

@@ -18,7 +18,9 @@
 
 enum start_mode { START_BARRIER, START_FORK, START_SPIN };
 enum worker_kind { WORKERS_PROCESSES, WORKERS_THREADS };
-enum pin_mode { PIN_NONE, PIN_SPREAD, PIN_SAME, PIN_RANDOM };
+enum pin_mode { PIN_NONE, PIN_SPREAD, PIN_SAME, PIN_RANDOM, PIN_SMT, PIN_CORE, PIN_PACKAGE, PIN_NUMA };
+enum launch_mode { LAUNCH_FORK, LAUNCH_PERSISTENT };
+enum until_measure { UNTIL_NONE, UNTIL_P_LOSS, UNTIL_LOST_FRAC };
 enum order_mode { ORDER_ROUNDS, ORDER_CELLS };
 
 /* A factor given by name: its values' names, and the chosen values. */
@@ -35,12 +37,16 @@ struct settings {
 	unsigned n_procs;
 	uint64_t iters[MAX_LEVELS];
 	unsigned n_iters;
-	struct enum_list workers, pin, start, region;
+	struct enum_list workers, pin, start, region, launch;
 	uint64_t trials;
 	uint64_t trial_timeout_s;
 	uint64_t seed;              /* round shuffles and pin = random; 0: from the clock */
 	enum order_mode order;      /* rounds (default) or cells */
-	uint64_t block;             /* trials of one cell run back to back */
+	uint64_t block;             /* trials of one cell run back to back (0: per launch) */
+	enum until_measure until;   /* --until: run a cell until its interval is this narrow */
+	double until_half;          /* ... the 95 % interval's half-width */
+	uint64_t max_trials;        /* with --until: the most trials a cell may run */
+	uint64_t time_budget_s;     /* the whole sweep's time, 0 = none */
 	unsigned shard_k, shard_n;  /* shard k of n; 0/0: the whole sweep */
 	char output[4096];          /* "" = default, "-" = stdout */
 	char includes[MAX_INCLUDES][512]; /* experiment files this one runs, in order */
@@ -80,6 +86,9 @@ const char *start_mode_name(enum start_mode m);
 const char *worker_kind_name(enum worker_kind k);
 const char *pin_mode_name(enum pin_mode p);
 const char *order_mode_name(enum order_mode o);
+const char *launch_mode_name(enum launch_mode l);
+/* The block a launch mode runs when `block` is not set. */
+uint64_t default_block(enum launch_mode l);
 
 /* One cell of the sweep: the factors' values. Cells are numbered
    0 .. settings_cells()-1, strategy outermost, iters innermost. */
@@ -89,11 +98,13 @@ struct cell_spec {
 	enum pin_mode pin;
 	enum start_mode start;
 	enum region_kind region;
+	enum launch_mode launch;
 	unsigned procs;
 	uint64_t iters;
 };
 unsigned settings_cells(const struct settings *s);
-/* A cell that cannot be run (private with threads) is skipped by the sweep. */
+/* A cell that cannot be run (private with threads; persistent workers with
+   start = fork, who are not forked per trial) is skipped by the sweep. */
 int cell_applicable(const struct cell_spec *c);
 void settings_cell(const struct settings *s, unsigned index, struct cell_spec *c);
 

@@ -22,6 +22,10 @@
 #define _GNU_SOURCE
 #include "trial.h"
 
+#include "crew.h"
+
+#define READY_POLL_NS 20000000ull /* how often a parent waiting for workers looks at signals */
+
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -38,16 +42,6 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { EXIT_ORPHAN = 3, EXIT_ATTACH = 4 };
-#define READY_POLL_NS 20000000ull /* how often a parent waiting for attach looks at signals */
-
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 const char *trial_status_name(enum trial_status s)
 {
 	return s == TRIAL_OK ? "ok" : s == TRIAL_CRASHED ? "crashed" : "timeout";
@@ -56,17 +50,6 @@ const char *trial_status_name(enum trial_status s)
 const char *strategy_check_name(enum strategy_check c)
 {
 	return c == CHECK_EXACT ? "exact" : c == CHECK_AT_MOST ? "at_most" : "untouched";
-}
-
-static void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns)
-{
-	struct timespec ts = {(time_t)(timeout_ns / 1000000000ull), (long)(timeout_ns % 1000000000ull)};
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT, val, timeout_ns ? &ts : NULL, NULL, 0);
-}
-
-static void futex_wake(_Atomic uint32_t *word, int n)
-{
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
 }
 
 double trial_overlap(const uint64_t *start, const uint64_t *end, unsigned n)
@@ -137,8 +120,9 @@ static int last_opens(const struct trial_spec *t, const struct region_map *m)
 
 /* What every worker does, process or thread: take its CPU, say it is ready,
  * wait for the release, increment between two timestamps, report. */
-static void worker_body(const struct trial_spec *t, const struct region_map *m, unsigned w)
+static void worker_body(const void *arg, const struct region_map *m, unsigned w)
 {
+	const struct trial_spec *t = arg;
 	struct region *r = m->r;
 	struct worker_slot *slot = region_slot(r, w);
 	if (t->pin != PIN_NONE) {
@@ -183,53 +167,16 @@ static void worker_body(const struct trial_spec *t, const struct region_map *m, 
 		futex_wake(&r->sync.done, 1);
 }
 
-static _Noreturn void worker_process(const struct trial_spec *t, struct region_map *m,
-				     unsigned w, pid_t parent)
-{
-	/* die with the parent, even if it died before this line; the signal
-	   mask stays the parent's: every terminating signal blocked */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(EXIT_ORPHAN);
-	/* hold none of the parent's files: a worker that outlives a killed
-	   parent by a moment must not keep the CSV's lock, or a pipe, open */
-	close_range(3, ~0u, 0);
-	struct rl_err e;
-	if (region_attach(m, &e) != 0)
-		_exit(EXIT_ATTACH);
-	worker_body(t, m, w);
-	_exit(0);
-}
-
-struct thread_arg {
-	const struct trial_spec *t;
-	const struct region_map *m;
-	unsigned w;
-};
-
-static void *worker_thread(void *p)
-{
-	const struct thread_arg *a = p;
-	worker_body(a->t, a->m, a->w);
-	return NULL;
-}
-
-struct crew {
-	pid_t pid[MAX_PROCS];
-	pthread_t tid[MAX_PROCS];
-	struct thread_arg arg[MAX_PROCS];
-	unsigned n;        /* started */
-	unsigned alive;    /* not yet reaped (processes) */
-	unsigned failed;   /* exited non-zero or killed by a signal */
-	int threads;
-	int stranded;      /* threads still running that nobody can stop */
-};
-
 struct trial_ctx {
 	struct crew crew;
 	struct region_map map;
 	int stranded;      /* threads still use crew and map: never free them */
 };
+
+int trial_pending_signal(const sigset_t *wait_set)
+{
+	return crew_pending_signal(wait_set);
+}
 
 struct trial_ctx *trial_ctx_new(void)
 {
@@ -254,145 +201,33 @@ void trial_ctx_free(struct trial_ctx *x)
 		free(x);
 }
 
-int trial_pending_signal(const sigset_t *wait_set)
-{
-	sigset_t p;
-	if (sigpending(&p) != 0)
-		return 0;
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGCHLD && sigismember(wait_set, sig) == 1 && sigismember(&p, sig) == 1)
-			return sig;
-	return 0;
-}
-
-static void reap_status(struct crew *c, pid_t pid, int st)
-{
-	for (unsigned i = 0; i < c->n; i++)
-		if (c->pid[i] == pid) {
-			c->pid[i] = 0;
-			c->alive--;
-			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-				c->failed++;
-			return;
-		}
-}
-
-static void reap_ready(struct crew *c)
-{
-	int st;
-	pid_t pid;
-	while (c->alive > 0 && (pid = waitpid(-1, &st, WNOHANG)) > 0)
-		reap_status(c, pid, st);
-}
-
-static void kill_all(struct crew *c)
-{
-	if (c->threads) {
-		/* a thread cannot be killed: leave them to the process's exit */
-		c->stranded = c->n > 0;
-		return;
-	}
-	for (unsigned i = 0; i < c->n; i++)
-		if (c->pid[i] > 0)
-			kill(c->pid[i], SIGKILL);
-	for (unsigned i = 0; i < c->n; i++)
-		if (c->pid[i] > 0) {
-			int st;
-			while (waitpid(c->pid[i], &st, 0) < 0 && errno == EINTR)
-				;
-			c->pid[i] = 0;
-		}
-	c->alive = 0;
-}
-
-/* Wait up to `ns` for a signal in the wait set. Returns the signal, 0 on
- * timeout. */
-static int wait_signal(const sigset_t *set, uint64_t ns)
-{
-	struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
-	for (;;) {
-		int sig = sigtimedwait(set, NULL, &ts);
-		if (sig > 0)
-			return sig;
-		if (errno == EAGAIN)
-			return 0;
-		/* EINTR: a signal outside the set; go on */
-	}
-}
-
-static int interrupted(struct crew *c, int sig, struct rl_err *e)
-{
-	kill_all(c);
-	e->signo = sig;
-	const char *abbrev = sigabbrev_np(sig);
-	if (abbrev)
-		return rl_fail(e, RL_EINTR, "interrupted by SIG%s", abbrev);
-	return rl_fail(e, RL_EINTR, "interrupted by signal %d (SIGRTMIN+%d)", sig, sig - SIGRTMIN);
-}
-
 /* A worker died. If a terminating signal is waiting for the parent, the
    death is its doing (or its cause): the trial was cut short, not crashed. */
 static int worker_died(const struct trial_spec *t, struct crew *c, struct trial_result *res,
 		       const char *when, struct rl_err *e)
 {
-	int sig = trial_pending_signal(t->wait_set);
+	int sig = crew_pending_signal(t->wait_set);
 	if (sig) {
 		sigset_t one;
 		sigemptyset(&one);
 		sigaddset(&one, sig);
 		struct timespec zero = {0, 0};
 		sigtimedwait(&one, NULL, &zero);
-		return interrupted(c, sig, e);
+		return crew_interrupted(c, sig, e);
 	}
 	unsigned failed = c->failed;
-	kill_all(c); /* at once: another may wait for a lock the dead one held */
+	crew_kill(c); /* at once: another may wait for a lock the dead one held */
 	res->status = TRIAL_CRASHED;
 	snprintf(res->detail, sizeof res->detail, "%u of %u workers died %s", failed, t->procs, when);
 	return 0;
 }
 
-static int shm_present(const struct region_map *m)
+int trial_shm_present(const struct region_map *m)
 {
 	char path[96];
 	struct stat st;
 	snprintf(path, sizeof path, "/dev/shm%s", m->name);
 	return stat(path, &st) == 0;
-}
-
-/* Start the workers: fork them, or create threads. */
-static int start_crew(const struct trial_spec *t, struct region_map *m, struct crew *c,
-		      struct rl_err *e)
-{
-	pid_t parent = getpid();
-	for (unsigned w = 0; w < t->procs; w++) {
-		if (c->threads) {
-			c->arg[w] = (struct thread_arg){t, m, w};
-			int err = pthread_create(&c->tid[w], NULL, worker_thread, &c->arg[w]);
-			if (err != 0) {
-				/* the ones started run to their end, then we give up */
-				open_gate(m->r);
-				for (unsigned i = 0; i < c->n; i++)
-					pthread_join(c->tid[i], NULL);
-				c->n = 0;
-				return rl_fail(e, RL_ESYS, "pthread_create worker %u of %u: %s", w + 1,
-					       t->procs, strerror(err));
-			}
-			c->n++;
-			continue;
-		}
-		pid_t pid = fork();
-		if (pid < 0) {
-			int err = errno;
-			kill_all(c);
-			return rl_fail(e, RL_ESYS, "fork worker %u of %u: %s", w + 1, t->procs,
-				       strerror(err));
-		}
-		if (pid == 0)
-			worker_process(t, m, w, parent);
-		c->pid[c->n++] = pid;
-		c->alive++;
-	}
-	return 0;
 }
 
 /* Threads: wait until all are done. Returns 0, a signal number, or -1 on the
@@ -403,12 +238,10 @@ static int wait_threads(const struct trial_spec *t, struct region *r, struct cre
 	for (;;) {
 		uint32_t done = atomic_load(&r->sync.done);
 		if (done == c->n) {
-			for (unsigned i = 0; i < c->n; i++)
-				pthread_join(c->tid[i], NULL);
-			c->n = 0;
+			crew_join(c);
 			return 0;
 		}
-		int sig = wait_signal(t->wait_set, 0);
+		int sig = crew_wait_signal(t->wait_set, 0);
 		if (sig > 0 && sig != SIGCHLD)
 			return sig;
 		uint64_t now = now_ns();
@@ -426,9 +259,14 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 {
 	struct region *r = m->r;
 	uint64_t t_fork = now_ns(), deadline = t_fork + t->timeout_ns;
-	int rc = start_crew(t, m, c, e);
-	if (rc != 0)
+	int rc = crew_start(c, t->procs, m, worker_body, t, e);
+	if (rc != 0) {
+		if (c->threads) { /* the ones started run to their end, then we give up */
+			open_gate(m->r);
+			crew_join(c);
+		}
 		return rc;
+	}
 
 	/* every worker attached (and, with a barrier, waiting): only a named or
 	   System V segment needs the parent to know, to remove its name */
@@ -436,17 +274,17 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		uint32_t ready = atomic_load(&r->sync.ready);
 		if (ready == t->procs)
 			break;
-		int sig = wait_signal(t->wait_set, 0);
+		int sig = crew_wait_signal(t->wait_set, 0);
 		if (sig == SIGCHLD) {
-			reap_ready(c);
+			crew_reap(c);
 			if (c->failed > 0)
 				return worker_died(t, c, res, "before they all started", e);
 		} else if (sig > 0) {
-			return interrupted(c, sig, e);
+			return crew_interrupted(c, sig, e);
 		}
 		uint64_t now = now_ns();
 		if (now >= deadline) {
-			kill_all(c);
+			crew_kill(c);
 			res->status = TRIAL_TIMEOUT;
 			snprintf(res->detail, sizeof res->detail, "workers did not attach in time");
 			return 0;
@@ -457,15 +295,15 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 
 	/* all attached: the name can go, so that even SIGKILL leaves nothing behind */
 	if (m->kind == REGION_SHM)
-		res->shm_visible = shm_present(m);
+		res->shm_visible = trial_shm_present(m);
 	rc = region_seal(m, e);
 	if (rc != 0) {
 		open_gate(r);
-		kill_all(c);
+		crew_kill(c);
 		return rc;
 	}
 	if (m->kind == REGION_SHM)
-		res->shm_gone = !shm_present(m);
+		res->shm_gone = !trial_shm_present(m);
 
 	uint64_t release = t_fork;
 	if (t->start != START_FORK && !last_opens(t, m)) {
@@ -476,9 +314,9 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 	if (c->threads) {
 		int sig = wait_threads(t, r, c, deadline);
 		if (sig > 0)
-			return interrupted(c, sig, e);
+			return crew_interrupted(c, sig, e);
 		if (sig < 0) {
-			kill_all(c);
+			crew_kill(c);
 			res->status = TRIAL_TIMEOUT;
 			snprintf(res->detail, sizeof res->detail,
 				 "trial ran past the %.0f s watchdog; threads cannot be stopped",
@@ -487,19 +325,19 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 		}
 	}
 	for (; !c->threads;) {
-		reap_ready(c);
+		crew_reap(c);
 		if (c->failed > 0)
 			return worker_died(t, c, res, atomic_load(&r->sync.go) ? "during the trial"
 					   : "before the release", e);
 		if (c->alive == 0)
 			break;
 		uint64_t now = now_ns();
-		int sig = now < deadline ? wait_signal(t->wait_set, deadline - now) : 0;
+		int sig = now < deadline ? crew_wait_signal(t->wait_set, deadline - now) : 0;
 		if (sig == SIGCHLD)
 			continue;
 		if (sig > 0)
-			return interrupted(c, sig, e);
-		kill_all(c);
+			return crew_interrupted(c, sig, e);
+		crew_kill(c);
 		res->status = TRIAL_TIMEOUT;
 		snprintf(res->detail, sizeof res->detail, "trial ran past the %.0f s watchdog",
 			 (double)t->timeout_ns / 1e9);
@@ -528,7 +366,7 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 	return 0;
 }
 
-static void judge(const struct trial_spec *t, const struct region_map *m, struct trial_result *res)
+void trial_judge(const struct trial_spec *t, const uint64_t *seen, struct trial_result *res)
 {
 	uint64_t exp = res->expected, fin = res->final;
 	switch (t->s->check) {
@@ -553,12 +391,11 @@ static void judge(const struct trial_spec *t, const struct region_map *m, struct
 				 "the parent's private copy changed to %llu", (unsigned long long)fin);
 		}
 		for (unsigned w = 0; w < t->procs && !res->violation; w++) {
-			uint64_t seen = region_slot(m->r, w)->seen;
-			if (seen != t->iters) {
+			if (seen[w] != t->iters) {
 				res->violation = 1;
 				snprintf(res->detail, sizeof res->detail,
 					 "worker %u saw %llu in its own copy, not %llu", w,
-					 (unsigned long long)seen, (unsigned long long)t->iters);
+					 (unsigned long long)seen[w], (unsigned long long)t->iters);
 			}
 		}
 		break;
@@ -577,7 +414,7 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 		return rl_fail(e, RL_EWORKER, "threads of an earlier trial still run");
 
 	struct region_map *m = &x->map;
-	int rc = region_create(m, t->region, t->procs, t->s->private_data, t->guard, e);
+	int rc = region_create(m, t->region, t->procs, t->s->private_data, 0, t->guard, e);
 	if (rc != 0)
 		return rc;
 	if (t->s->init) {
@@ -609,8 +446,12 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 		};
 		res->final = t->s->read(&a);
 		res->lost = (int64_t)(res->expected - res->final);
-		if (res->status == TRIAL_OK)
-			judge(t, m, res);
+		if (res->status == TRIAL_OK) {
+			uint64_t seen[MAX_PROCS];
+			for (unsigned w = 0; w < t->procs; w++)
+				seen[w] = region_slot(m->r, w)->seen;
+			trial_judge(t, seen, res);
+		}
 	}
 	if (t->s->fini)
 		t->s->fini(region_strategy_sync(m->r));

@@ -10,6 +10,7 @@
 #include "region.h"
 #include "settings.h"
 #include "strategy.h"
+#include "crew.h"
 
 struct trial_spec {
 	const struct strategy *s;
@@ -76,6 +77,8 @@ int trial_pending_signal(const sigset_t *wait_set);
 double trial_overlap(const uint64_t *start, const uint64_t *end, unsigned n);
 double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n);
 
-uint64_t now_ns(void);
+/* The strategy's guarantee, from the final value and what each worker saw. */
+void trial_judge(const struct trial_spec *t, const uint64_t *seen, struct trial_result *res);
+int trial_shm_present(const struct region_map *m);
 
 #endif

@@ -14,11 +14,11 @@ o=$(mkd a)
 $RACESTAT -q "$TMP/run.csv" -o "$o"; rc=$?
 ok $([ $rc -eq 0 ] && [ -s "$o/summary.csv" ] && [ -s "$o/hist.csv" ] && [ -s "$o/compare.csv" ] && [ -s "$o/claims.csv" ]; echo $?) "writes summary.csv, hist.csv, compare.csv, claims.csv"
 want="check,n,expected,final_mean,final_sd,final_min,final_q1,final_median,final_median_lo,final_median_hi,final_q3,final_max,lost_mean,lost_sd,lost_median,lost_max,lost_frac_mean,lost_frac_lo,lost_frac_hi,lost_frac_method,p_loss,p_loss_lo,p_loss_hi,p_loss_upper,lossy,loss_size_mean,loss_size_lo,loss_size_hi,verdict,violations,ns_per_inc,ns_per_inc_lo,ns_per_inc_hi,overlap_mean,failed,boot_seed,boot_reps"
-ok $(head -1 "$o/summary.csv" | grep -q "^experiment,strategy,start,procs,iters,host,region,workers,pin,$want\$"; echo $?) "summary.csv: factor columns, then the named statistics"
+ok $(head -1 "$o/summary.csv" | grep -q "^experiment,strategy,start,procs,iters,host,region,workers,pin,launch,$want\$"; echo $?) "summary.csv: factor columns, then the named statistics"
 cells=$(($(wc -l < "$o/summary.csv") - 1))
 ok $([ $cells -eq 16 ]; echo $?) "16 cells from 4 strategies x 2 procs x 2 iters ($cells)"
 ok $(! grep -qi 'nan\|inf' "$o"/*.csv; echo $?) "no nan or inf in any output"
-bad=$(awk -F, 'FNR==1{next} NR==FNR{k=$1; for(i=2;i<=9;i++) k=k","$i; n[k]=$11; next} {k=$1; for(i=2;i<=9;i++) k=k","$i; s[k]+=$NF} END{for(k in n) if(s[k]!=n[k]) print k}' "$o/summary.csv" "$o/hist.csv" | wc -l)
+bad=$(awk -F, 'FNR==1{for(i=1;i<=NF;i++) if($i=="check"||$i=="bin_lo") nf=i-1; for(i=1;i<=NF;i++) if($i=="n") nc=i; next} NR==FNR{k=$1; for(i=2;i<=nf;i++) k=k","$i; n[k]=$nc; next} {k=$1; for(i=2;i<=nf;i++) k=k","$i; s[k]+=$NF} END{for(k in n) if(s[k]!=n[k]) print k}' "$o/summary.csv" "$o/hist.csv" | wc -l)
 ok $([ $bad -eq 0 ]; echo $?) "hist.csv: each cell's counts add up to its n"
 lo=$(get "$o/summary.csv" lost_frac_lo 'v["strategy"]=="atomic" && v["procs"]==2')
 hi=$(get "$o/summary.csv" lost_frac_hi 'v["strategy"]=="atomic" && v["procs"]==2')

@@ -1,0 +1,174 @@
+/* crew.c - workers as processes or threads. See crew.h. */
+#define _GNU_SOURCE
+#include "crew.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_ORPHAN = 3, EXIT_ATTACH = 4 };
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns)
+{
+	struct timespec ts = {(time_t)(timeout_ns / 1000000000ull), (long)(timeout_ns % 1000000000ull)};
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT, val, timeout_ns ? &ts : NULL, NULL, 0);
+}
+
+void futex_wake(_Atomic uint32_t *word, int n)
+{
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
+void crew_reset(struct crew *c, int threads)
+{
+	c->n = c->alive = c->failed = 0;
+	c->stranded = 0;
+	c->threads = threads;
+}
+
+static _Noreturn void worker_process(struct region_map *m, crew_fn fn, const void *arg, unsigned w,
+				     pid_t parent)
+{
+	/* die with the parent, even if it died before this line; the signal
+	   mask stays the parent's: every terminating signal blocked */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(EXIT_ORPHAN);
+	/* hold none of the parent's files: a worker that outlives a killed
+	   parent by a moment must not keep the CSV's lock, or a pipe, open */
+	close_range(3, ~0u, 0);
+	struct rl_err e;
+	if (region_attach(m, &e) != 0)
+		_exit(EXIT_ATTACH);
+	fn(arg, m, w);
+	_exit(0);
+}
+
+static void *worker_thread(void *p)
+{
+	const struct crew_thread *a = p;
+	a->fn(a->arg, a->m, a->w);
+	return NULL;
+}
+
+int crew_start(struct crew *c, unsigned procs, struct region_map *m, crew_fn fn, const void *arg,
+	       struct rl_err *e)
+{
+	pid_t parent = getpid();
+	for (unsigned w = 0; w < procs; w++) {
+		if (c->threads) {
+			c->arg[w] = (struct crew_thread){fn, arg, m, w};
+			int err = pthread_create(&c->tid[w], NULL, worker_thread, &c->arg[w]);
+			if (err != 0)
+				return rl_fail(e, RL_ESYS, "pthread_create worker %u of %u: %s", w + 1, procs,
+					       strerror(err));
+			c->n++;
+			continue;
+		}
+		pid_t pid = fork();
+		if (pid < 0) {
+			int err = errno;
+			crew_kill(c);
+			return rl_fail(e, RL_ESYS, "fork worker %u of %u: %s", w + 1, procs, strerror(err));
+		}
+		if (pid == 0)
+			worker_process(m, fn, arg, w, parent);
+		c->pid[c->n++] = pid;
+		c->alive++;
+	}
+	return 0;
+}
+
+static void reap_status(struct crew *c, pid_t pid, int st)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->pid[i] == pid) {
+			c->pid[i] = 0;
+			c->alive--;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				c->failed++;
+			return;
+		}
+}
+
+void crew_reap(struct crew *c)
+{
+	int st;
+	pid_t pid;
+	while (c->alive > 0 && (pid = waitpid(-1, &st, WNOHANG)) > 0)
+		reap_status(c, pid, st);
+}
+
+void crew_kill(struct crew *c)
+{
+	if (c->threads) {
+		/* a thread cannot be killed: leave them to the process's exit */
+		c->stranded = c->n > 0;
+		return;
+	}
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->pid[i] > 0)
+			kill(c->pid[i], SIGKILL);
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->pid[i] > 0) {
+			int st;
+			while (waitpid(c->pid[i], &st, 0) < 0 && errno == EINTR)
+				;
+			c->pid[i] = 0;
+		}
+	c->alive = 0;
+}
+
+void crew_join(struct crew *c)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		pthread_join(c->tid[i], NULL);
+	c->n = 0;
+}
+
+int crew_wait_signal(const sigset_t *set, uint64_t ns)
+{
+	struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+	for (;;) {
+		int sig = sigtimedwait(set, NULL, &ts);
+		if (sig > 0)
+			return sig;
+		if (errno == EAGAIN)
+			return 0;
+		/* EINTR: a signal outside the set; go on */
+	}
+}
+
+int crew_pending_signal(const sigset_t *set)
+{
+	sigset_t p;
+	if (sigpending(&p) != 0)
+		return 0;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGCHLD && sigismember(set, sig) == 1 && sigismember(&p, sig) == 1)
+			return sig;
+	return 0;
+}
+
+int crew_interrupted(struct crew *c, int sig, struct rl_err *e)
+{
+	crew_kill(c);
+	e->signo = sig;
+	const char *abbrev = sigabbrev_np(sig);
+	if (abbrev)
+		return rl_fail(e, RL_EINTR, "interrupted by SIG%s", abbrev);
+	return rl_fail(e, RL_EINTR, "interrupted by signal %d (SIGRTMIN+%d)", sig, sig - SIGRTMIN);
+}

@@ -1,0 +1,65 @@
+/* crew.h - the workers of a trial or a block: started as processes or
+ * threads, waited for, killed. The parent keeps every terminating signal
+ * blocked and takes it with sigtimedwait(); workers inherit that mask and
+ * keep it, so only the parent decides what a signal means. */
+#ifndef RACELAB_CREW_H
+#define RACELAB_CREW_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "region.h"
+#include "settings.h"
+
+/* What a worker runs, in a process (after attaching to the region) or a
+   thread: `arg` is the caller's, `w` the worker's number. */
+typedef void (*crew_fn)(const void *arg, const struct region_map *m, unsigned w);
+
+struct crew_thread {
+	crew_fn fn;
+	const void *arg;
+	const struct region_map *m;
+	unsigned w;
+};
+
+struct crew {
+	pid_t pid[MAX_PROCS];
+	pthread_t tid[MAX_PROCS];
+	struct crew_thread arg[MAX_PROCS];
+	unsigned n;        /* started */
+	unsigned alive;    /* not yet reaped (processes) */
+	unsigned failed;   /* exited non-zero or killed by a signal */
+	int threads;
+	int stranded;      /* threads still running that nobody can stop */
+};
+
+void crew_reset(struct crew *c, int threads);
+/* Fork `procs` workers, or start threads. A failed fork kills and reaps
+   the workers already forked; a failed pthread_create leaves the threads
+   started in c->n for the caller to release and join (crew_join). */
+int crew_start(struct crew *c, unsigned procs, struct region_map *m, crew_fn fn, const void *arg,
+	       struct rl_err *e);
+/* Reap the processes that have ended (WNOHANG). */
+void crew_reap(struct crew *c);
+/* Kill and reap every process; threads cannot be killed: they are marked
+   stranded. */
+void crew_kill(struct crew *c);
+/* Join every thread started. */
+void crew_join(struct crew *c);
+
+/* Wait up to ns for a signal of the set: the signal, or 0 on timeout. */
+int crew_wait_signal(const sigset_t *set, uint64_t ns);
+/* The first terminating signal of the set already pending (not SIGCHLD), 0 if none. */
+int crew_pending_signal(const sigset_t *set);
+/* Taken from the pending set, as the reason for an interruption. */
+int crew_interrupted(struct crew *c, int sig, struct rl_err *e);
+
+void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns);
+void futex_wake(_Atomic uint32_t *word, int n);
+uint64_t now_ns(void);
+
+#endif
