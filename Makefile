@@ -38,8 +38,8 @@ REPLAY     := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
 BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/gencsv
 
 # Debian packages: build, analysis, report, tests
-DEB_PKGS := gcc make pkg-config libgsl-dev gnuplot-nox python3-matplotlib poppler-utils \
-	binutils perl procps util-linux git datamash
+DEB_PKGS := gcc make pkg-config libgsl-dev libhwloc-dev gnuplot-nox python3-matplotlib \
+	poppler-utils binutils perl procps util-linux git datamash
 
 .PHONY: all deps test bench clean report report-files fuzz FORCE
 .SECONDEXPANSION:
@@ -51,9 +51,11 @@ $(B)/race: $(RACE_OBJ)
 $(B)/racestat: $(STAT_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(GSL_LIBS) -lm
 
+# hwloc's header only: race loads the library itself (dlopen) while planning
+HWLOC_CFLAGS := $(shell pkg-config --cflags hwloc 2>/dev/null)
 $(B)/harness/%.o: harness/%.c | $(B)/version.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I$(B) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(HWLOC_CFLAGS) -I$(B) -MMD -MP -c -o $@ $<
 
 $(B)/analysis/%.o: analysis/%.c
 	@mkdir -p $(dir $@)

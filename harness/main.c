@@ -39,10 +39,13 @@ static void usage(FILE *f)
 		"  -n, --iters LIST          increments per worker: 100000, 1e5, 100k, 1M (default 1e5)\n"
 		"  -t, --trials N            trials per cell (default 20)\n"
 		"      --workers LIST        processes (default) or threads, e.g. processes,threads\n"
-		"      --pin LIST            none (default), spread, same or random CPU placement\n"
+		"      --pin LIST            none (default), spread, same or random CPU placement, or\n"
+		"                            by topology (hwloc): smt, core, package, numa\n"
 		"      --start LIST          barrier (default: futex, all released together), fork\n"
 		"                            (each as forked) or spin (busy-wait release)\n"
 		"      --region LIST         anon (default), shm (POSIX named) or sysv segment\n"
+		"      --launch LIST         fork (fresh workers each trial, default) or persistent\n"
+		"                            (workers run a block of trials back to back)\n"
 		"      --seed N              seed for the round order and --pin random (default: clock)\n"
 		"      --order rounds|cells  rounds: each round runs every cell once, in a shuffled\n"
 		"                            order (default); cells: each cell's trials in turn\n"
@@ -51,6 +54,11 @@ static void usage(FILE *f)
 		"  -e, --experiment NAME     experiment name (default: the file's name, or adhoc)\n"
 		"  -o, --output FILE         CSV path, '-' for stdout (default results/NAME.csv for\n"
 		"                            an experiment file, stdout otherwise); FILE.meta beside it\n"
+		"      --until p_loss_ci=H|lost_frac_ci=H  run each cell until the half-width of its\n"
+		"                            95 %% interval is at most H (needs --max-trials)\n"
+		"      --max-trials N        with --until: the most trials a cell runs\n"
+		"      --time-budget SEC     start no block after this long (resume continues)\n"
+		"      --dry-run             print the plan (cells, trials, placement, time) and stop\n"
 		"      --meta FILE           write the .meta here (needed for -o - or a device)\n"
 		"  -q, --quiet               no progress line\n"
 		"      --resume              continue an interrupted sweep into the same CSV: a torn\n"
@@ -126,6 +134,11 @@ int main(int argc, char **argv)
 		{"order", required_argument, NULL, 'O'},
 		{"block", required_argument, NULL, 'B'},
 		{"meta", required_argument, NULL, 'M'},
+		{"launch", required_argument, NULL, 'A'},
+		{"until", required_argument, NULL, 'U'},
+		{"max-trials", required_argument, NULL, 'X'},
+		{"time-budget", required_argument, NULL, 'G'},
+		{"dry-run", no_argument, NULL, 'Y'},
 		{"region", required_argument, NULL, 'R'},
 		{"trial-timeout", required_argument, NULL, 'T'},
 		{"experiment", required_argument, NULL, 'e'},
@@ -139,7 +152,7 @@ int main(int argc, char **argv)
 	};
 	struct cli_pair pairs[64];
 	unsigned npairs = 0;
-	int quiet = 0, resume = 0, explicit_o = 0, c;
+	int quiet = 0, resume = 0, explicit_o = 0, dry = 0, c;
 	const char *meta_path = NULL;
 	struct rl_err e = {0};
 
@@ -166,6 +179,11 @@ int main(int argc, char **argv)
 		case 'O': key = "order"; break;
 		case 'B': key = "block"; break;
 		case 'M': meta_path = optarg; break;
+		case 'A': key = "launch"; break;
+		case 'U': key = "until"; break;
+		case 'X': key = "max_trials"; break;
+		case 'G': key = "time_budget"; break;
+		case 'Y': dry = 1; break;
 		case 'R': key = "region"; break;
 		case 'T': key = "trial_timeout"; break;
 		case 'e': key = "experiment"; break;
@@ -266,13 +284,22 @@ int main(int argc, char **argv)
 		return 3;
 	}
 
-	sigset_t wait_set;
-	sweep_signals(&wait_set);
 	struct sweep_request rq = {
 		.parts = plan, .nparts = nplan, .experiment_file = file, .cmdline = cmdline,
 		.output = out_path, .meta_path = meta_path, .resume = resume, .quiet = quiet,
 		.inputs = (const uint64_t (*)[2])inputs, .n_inputs = n_inputs,
 	};
+	if (dry) {
+		int rc = sweep_dry_run(&rq, stdout, &e);
+		free(plan);
+		if (rc != 0) {
+			fprintf(stderr, "race: %s\n", e.msg);
+			return rc == RL_EINPUT ? 2 : 3;
+		}
+		return 0;
+	}
+	sigset_t wait_set;
+	sweep_signals(&wait_set);
 	struct sweep_outcome out;
 	int rc = sweep_main(&rq, &wait_set, &out, &e);
 	free(plan);
@@ -287,6 +314,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "race: %s\n", e.msg);
 		code = rc == RL_EINPUT || rc == RL_EBUSY ? 2 : 3;
 	} else {
+		if (out.budget_hit)
+			fprintf(stderr, "race: the time budget is spent; %s keeps %lu trials, and --resume "
+				"continues the sweep\n", out.output, out.rows);
 		if (out.bad_trials)
 			fprintf(stderr, "race: %lu trials violated their guarantee or failed\n", out.bad_trials);
 		code = out.bad_trials ? 1 : 0;

@@ -74,6 +74,7 @@ struct block_hdr {
 	_Atomic uint32_t exited;  /* workers finished with the block */
 	uint32_t count;           /* trials in the block */
 	uint32_t procs;
+	uint32_t cpus;            /* CPUs the workers may use (polling only pays when procs <= cpus) */
 };
 
 struct block_rec {            /* one trial of the block */

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "block.h"
 #include "guard.h"
 #include "meta.h"
 #include "place.h"
@@ -45,9 +46,12 @@ struct sweep {
 	struct progress progress;
 	struct sink sinks[4];
 	unsigned n_sinks;
-	struct cpu_list cpus;
+	struct placement pl;
 	struct trial_ctx *ctx;
+	struct block_ctx *bctx;
 	struct trial_result *res;
+	uint64_t t0;
+	int budget_hit;
 	uint64_t rng;
 	char run_id[128];
 	char host[128];
@@ -109,7 +113,7 @@ static int run_trials(struct sweep *sw, unsigned cell, uint64_t first, uint64_t 
 		if (rc != 0)
 			return rc;
 		if (t.pin != PIN_NONE)
-			place_workers(&sw->cpus, t.pin, t.procs, &sw->rng, pin_cpu);
+			place_workers(&sw->pl, t.pin, t.procs, &sw->rng, pin_cpu);
 		rc = trial_run(sw->ctx, &t, sw->res, e);
 		if (rc != 0 && rc != RL_EWORKER)
 			return rc;
@@ -124,6 +128,63 @@ static int run_trials(struct sweep *sw, unsigned cell, uint64_t first, uint64_t 
 			return wrc;
 		if (rc != 0)
 			return rc; /* threads past the watchdog: the row is written, the sweep ends */
+	}
+	return 0;
+}
+
+struct emit_ctx {
+	struct sweep *sw;
+	unsigned cell;
+	uint64_t first;     /* the trial number of the block's first */
+	uint64_t seq0;      /* its place in the sweep, 0-based */
+};
+
+/* a trial of a persistent block, given once the block's workers are gone */
+static int emit_row(void *ctx, unsigned k, const struct trial_result *r, struct rl_err *e)
+{
+	struct emit_ctx *ec = ctx;
+	struct sweep *sw = ec->sw;
+	struct plan_cell *c = &sw->plan.cells[ec->cell];
+	struct row row = {.run_id = sw->run_id, .host = sw->host, .plan = &sw->plan, .cell = c,
+			  .trial = ec->first + k, .seq = ec->seq0 + k + 1, .r = r};
+	plan_record(&sw->plan, ec->cell, r->status == TRIAL_OK, r->lost > 0 ? (uint64_t)r->lost : 0,
+		    r->expected);
+	if (r->violation || r->status != TRIAL_OK)
+		sw->bad++;
+	return feed(sw, &row, e);
+}
+
+/* Run `count` trials of a cell from trial `first` with persistent workers,
+   a block at a time (a failed trial ends a block; the next starts fresh). */
+static int run_blocks(struct sweep *sw, unsigned cell, uint64_t first, uint64_t count,
+		      struct rl_err *e)
+{
+	struct plan_cell *c = &sw->plan.cells[cell];
+	int pin_cpu[MAX_PROCS];
+	struct trial_spec t = {
+		.s = c->spec.strategy, .procs = c->spec.procs, .iters = c->spec.iters,
+		.workers = c->spec.workers, .pin = c->spec.pin, .start = c->spec.start,
+		.region = c->spec.region, .pin_cpu = pin_cpu,
+		.timeout_ns = sw->plan.parts[c->part].timeout_ns, .wait_set = sw->wait_set,
+		.guard = &sw->guard,
+	};
+	uint64_t seq0 = sw->plan.seq - (c->next - first);
+	while (count > 0) {
+		int rc = pending(sw->wait_set, e);
+		if (rc != 0)
+			return rc;
+		if (t.pin != PIN_NONE)
+			place_workers(&sw->pl, t.pin, t.procs, &sw->rng, pin_cpu);
+		struct emit_ctx ec = {sw, cell, first, seq0};
+		unsigned n = count > UINT32_MAX ? UINT32_MAX : (unsigned)count, given;
+		rc = block_run(sw->bctx, &t, n, emit_row, &ec, sw->res, &given, e);
+		first += given;
+		seq0 += given;
+		count -= given;
+		if (rc != 0)
+			return rc;
+		if (given == 0)
+			return rl_fail(e, RL_ESYS, "a block of %s ran no trial", t.s->name);
 	}
 	return 0;
 }
@@ -156,8 +217,14 @@ static int sweep_loop(struct sweep *sw, struct rl_err *e)
 			first++;
 			left--;
 		}
-		if (left == 0)
+		if (left == 0) {
+			plan_block_end(&sw->plan, step.cell);
 			continue;
+		}
+		if (sw->plan.time_budget_s && now_ns() - sw->t0 >= sw->plan.time_budget_s * 1000000000ull) {
+			sw->budget_hit = 1; /* stop starting blocks; the sweep stays resumable */
+			return 0;
+		}
 		int rc = between(sw, &step, e);
 		if (rc == SINK_STOP) {
 			e->signo = SIGINT;
@@ -165,9 +232,11 @@ static int sweep_loop(struct sweep *sw, struct rl_err *e)
 		}
 		if (rc != 0)
 			return rc;
-		rc = run_trials(sw, step.cell, first, left, e);
+		rc = c->spec.launch == LAUNCH_PERSISTENT ? run_blocks(sw, step.cell, first, left, e)
+			: run_trials(sw, step.cell, first, left, e);
 		if (rc != 0)
 			return rc;
+		plan_block_end(&sw->plan, step.cell);
 	}
 	if (replaying) {
 		struct done_row d;
@@ -178,6 +247,53 @@ static int sweep_loop(struct sweep *sw, struct rl_err *e)
 			return rl_fail(e, RL_EINPUT, "%s:%lu: holds more rows than this sweep runs; will not resume",
 				       sw->csv.shown, sw->csv.rline);
 	}
+	return 0;
+}
+
+/* Refuse a placement the machine cannot give, before anything runs; the
+   warnings (workers sharing CPUs) and the topology go into .meta. */
+static int check_placement(const struct plan *p, const struct placement *pl, int running,
+			   char **extra, int quiet, struct rl_err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return rl_fail(e, RL_ESYS, "out of memory");
+	char buf[600];
+	snprintf(buf, sizeof buf, "%s", pl->summary);
+	meta_clean(buf);
+	fprintf(f, "topology=%s\n", buf);
+	if (pl->have_topology) {
+		snprintf(buf, sizeof buf, "%s", pl->synthetic);
+		meta_clean(buf);
+		fprintf(f, "topology_synthetic=%s\n", buf);
+	}
+	int rc = 0;
+	char seen[8][256];
+	unsigned nseen = 0;
+	for (unsigned i = 0; i < p->n_cells && rc == 0; i++) {
+		char warn[256];
+		rc = placement_check(pl, p->cells[i].spec.pin, p->cells[i].spec.procs, running, warn,
+				     sizeof warn, e);
+		if (rc == 0 && warn[0]) {
+			unsigned k;
+			for (k = 0; k < nseen && strcmp(seen[k], warn) != 0; k++)
+				;
+			if (k == nseen && nseen < 8) {
+				snprintf(seen[nseen++], sizeof seen[0], "%s", warn);
+				fprintf(f, "warning=%s\n", warn);
+				if (!quiet)
+					fprintf(stderr, "race: warning: %s\n", warn);
+			}
+		}
+	}
+	fclose(f);
+	if (rc != 0) {
+		free(text);
+		return rc;
+	}
+	*extra = text;
 	return 0;
 }
 
@@ -244,8 +360,11 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	sw->rng = seed;
 	if (rc == 0)
 		rc = plan_build(&sw->plan, rq->parts, rq->nparts, seed, e);
+	char *extra = NULL;
 	if (rc == 0)
-		rc = cpu_list_get(&sw->cpus, e);
+		rc = placement_init(&sw->pl, 1, e);
+	if (rc == 0)
+		rc = check_placement(&sw->plan, &sw->pl, 1, &extra, rq->quiet, e);
 	if (rc == 0 && needs_guard(&sw->plan))
 		rc = guard_start(&sw->guard, e);
 	if (rc == 0) {
@@ -253,7 +372,7 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		struct meta_run mr = {.cmdline = rq->cmdline, .run_id = sw->run_id, .host = sw->host,
 				      .experiment_file = rq->experiment_file ? rq->experiment_file : "",
 				      .fingerprint = fp, .order = order_mode_name(sw->plan.order),
-				      .seed = seed};
+				      .seed = seed, .extra = extra};
 		char *mt = sw->csv.resuming ? NULL : meta_text(&mr, &ml);
 		char *rt = sw->csv.resuming ? meta_resume_text(rq->cmdline, sw->run_id, sw->host, &rl) : NULL;
 		if (!mt && !rt)
@@ -263,10 +382,13 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		free(mt);
 		free(rt);
 	}
+	free(extra);
 	free(fp);
 	sw->ctx = rc == 0 ? trial_ctx_new() : NULL;
+	sw->bctx = rc == 0 ? block_ctx_new() : NULL;
 	sw->res = rc == 0 ? malloc(sizeof *sw->res) : NULL;
-	if (rc == 0 && (!sw->ctx || !sw->res))
+	sw->t0 = now_ns();
+	if (rc == 0 && (!sw->ctx || !sw->bctx || !sw->res))
 		rc = rl_fail(e, RL_ESYS, "out of memory");
 	if (rc == 0) {
 		sw->sinks[sw->n_sinks++] = csv_sink_as_sink(&sw->csv);
@@ -289,13 +411,109 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		csv_sink_abort(&sw->csv);
 	out->rows = sw->csv.rows;
 	out->bad_trials = sw->bad;
-	out->stranded = trial_ctx_stranded(sw->ctx);
+	out->stranded = trial_ctx_stranded(sw->ctx) || block_ctx_stranded(sw->bctx);
+	out->budget_hit = sw->budget_hit;
 	guard_stop(&sw->guard);
 	plan_free(&sw->plan);
 	if (!out->stranded) {
 		trial_ctx_free(sw->ctx);
+		block_ctx_free(sw->bctx);
 		free(sw->res);
 		free(sw);
 	}
 	return rc;
+}
+
+/* rough costs for the estimate: ns per increment by guarantee, and what
+   starting a trial costs */
+static double estimate_s(const struct plan_cell *c, int ncpus)
+{
+	double ns = c->spec.strategy->check == CHECK_EXACT ? 20.0 : 1.0;
+	double par = (double)(c->spec.procs < (unsigned)ncpus ? c->spec.procs : (unsigned)ncpus);
+	double work = (double)c->spec.procs * (double)c->spec.iters * ns / (par > 0 ? par : 1);
+	double start = c->spec.launch == LAUNCH_PERSISTENT ? 5000.0 * c->spec.procs
+						    : 150000.0 + 40000.0 * c->spec.procs;
+	return (double)c->planned * (work + start) / 1e9;
+}
+
+static void fmt_secs(double s, char *buf, size_t len)
+{
+	if (s < 60) {
+		snprintf(buf, len, "%.1f s", s);
+		return;
+	}
+	unsigned long t = (unsigned long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
+}
+
+int sweep_dry_run(const struct sweep_request *rq, FILE *out, struct rl_err *e)
+{
+	struct plan plan;
+	uint64_t seed = rq->parts[0].seed ? rq->parts[0].seed : now_ns() | 1;
+	int rc = plan_build(&plan, rq->parts, rq->nparts, seed, e);
+	if (rc != 0)
+		return rc;
+	struct placement *pl = malloc(sizeof *pl);
+	char *extra = NULL;
+	if (!pl)
+		rc = rl_fail(e, RL_ESYS, "out of memory");
+	if (rc == 0)
+		rc = placement_init(pl, 1, e);
+	if (rc == 0)
+		rc = check_placement(&plan, pl, 0, &extra, 1, e);
+	if (rc != 0) {
+		free(pl);
+		plan_free(&plan);
+		return rc;
+	}
+	double total = 0;
+	for (unsigned i = 0; i < plan.n_cells; i++)
+		total += estimate_s(&plan.cells[i], pl->allowed.n);
+	char t[32];
+	fmt_secs(total, t, sizeof t);
+	fprintf(out, "race --dry-run: %u cells, %llu trials%s, about %s (a rough estimate)\n", plan.n_cells,
+		(unsigned long long)plan_total(&plan), plan.until != UNTIL_NONE ? " at most" : "", t);
+	fprintf(out, "topology: %s\n", pl->summary);
+	fprintf(out, "CPUs this process may use: %d; order: %s (seed %llu)%s\n", pl->allowed.n,
+		order_mode_name(plan.order), (unsigned long long)seed,
+		plan.shard_n > 1 ? "; a shard of the sweep" : "");
+	for (const char *w = extra ? strstr(extra, "warning=") : NULL; w; w = strstr(w + 1, "warning=")) {
+		const char *nl = strchr(w, '\n');
+		fprintf(out, "warning: %.*s\n", (int)(nl ? nl - w - 8 : (long)strlen(w + 8)), w + 8);
+	}
+	fprintf(out, "%5s  %-12s %-14s %-9s %-10s %-7s %-7s %-6s %5s %10s %7s %5s  %-20s %s\n", "cell",
+		"experiment", "strategy", "workers", "launch", "pin", "start", "region", "procs", "iters",
+		"trials", "block", "placement", "estimate");
+	uint64_t rng = seed;
+	for (unsigned i = 0; i < plan.n_cells; i++) {
+		const struct plan_cell *c = &plan.cells[i];
+		char where[64] = "-";
+		if (c->spec.pin == PIN_RANDOM)
+			snprintf(where, sizeof where, "random");
+		else if (c->spec.pin != PIN_NONE) {
+			int cpu[MAX_PROCS];
+			place_workers(pl, c->spec.pin, c->spec.procs, &rng, cpu);
+			size_t u = 0;
+			for (unsigned w = 0; w < c->spec.procs && u + 8 < sizeof where; w++)
+				u += (size_t)snprintf(where + u, sizeof where - u, "%s%d", w ? "," : "", cpu[w]);
+			if (u + 8 >= sizeof where)
+				snprintf(where + u, sizeof where - u, ",...");
+		}
+		char it[32];
+		snprintf(it, sizeof it, "%llu", (unsigned long long)c->spec.iters);
+		fmt_secs(estimate_s(c, pl->allowed.n), t, sizeof t);
+		fprintf(out, "%5u  %-12.12s %-14s %-9s %-10s %-7s %-7s %-6s %5u %10s %7llu %5llu  %-20s %s\n",
+			c->index + 1, plan.parts[c->part].experiment, c->spec.strategy->name,
+			worker_kind_name(c->spec.workers), launch_mode_name(c->spec.launch),
+			pin_mode_name(c->spec.pin), start_mode_name(c->spec.start),
+			region_kind_name(c->spec.region), c->spec.procs, it, (unsigned long long)c->planned,
+			(unsigned long long)c->block, where, t);
+	}
+	free(extra);
+	free(pl);
+	plan_free(&plan);
+	return ferror(out) ? rl_fail(e, RL_ESYS, "stdout: write failed") : 0;
 }

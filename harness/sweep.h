@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "settings.h"
@@ -27,12 +28,17 @@ struct sweep_outcome {
 	unsigned long rows;             /* rows the CSV now holds */
 	unsigned long bad_trials;       /* trials that broke their guarantee or failed */
 	int stranded;                   /* threads still run: the process must _exit */
+	int budget_hit;                 /* --time-budget stopped the sweep short */
 };
 
 /* Block SIGCHLD and every signal whose default is to end the process, so
    that the sweep takes them with sigtimedwait; ignore SIGPIPE and SIGXFSZ,
    so that a closed pipe or a file size limit is a failed write. */
 void sweep_signals(sigset_t *wait_set);
+
+/* Print the plan (every cell, its trials, each worker's place, an estimated
+   time) without running or writing anything. */
+int sweep_dry_run(const struct sweep_request *rq, FILE *out, struct rl_err *e);
 
 /* Run the sweep. Returns 0 (bad_trials says whether all went well),
    RL_EINTR (e->signo), RL_EINPUT, RL_EBUSY, RL_ESYS or RL_EWORKER. */
