@@ -117,6 +117,10 @@ $(B)/tests/harness_test: tests/unit/harness_test.c $(filter-out $(B)/harness/mai
 $(B)/bench/loop: tests/bench/loop.c $(filter $(B)/harness/strategies%,$(RACE_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iharness -o $@ $^ $(LDLIBS_RACE)
+# the floor is linked as race is, so both pay the same for binding symbols
+$(B)/bench/forkloop: tests/bench/forkloop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS_RACE)
 $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $<

@@ -27,6 +27,7 @@ struct block_ctx *block_ctx_new(void)
 	struct block_ctx *x = malloc(sizeof *x);
 	if (x) {
 		crew_reset(&x->crew, 0);
+		x->crew.self = 0;
 		x->stranded = 0;
 		x->map.r = NULL;
 	}
@@ -140,7 +141,7 @@ out:
 }
 
 /* trial k's result from the records, as a fork trial's would be */
-static void result_of(const struct trial_spec *t, struct region_map *m, unsigned k,
+static void result_of(const struct trial_spec *t, struct region_map *m, struct crew *c, unsigned k,
 		      uint64_t parent_view, struct trial_result *res)
 {
 	struct region *r = m->r;
@@ -152,13 +153,12 @@ static void result_of(const struct trial_spec *t, struct region_map *m, unsigned
 	const struct block_rec *rec = region_block_rec(r, k);
 	res->final = t->s->private_data ? parent_view : rec->final;
 	res->lost = (int64_t)(res->expected - res->final);
-	uint64_t start[MAX_PROCS], end[MAX_PROCS], seen[MAX_PROCS], last_end = rec->release_ns;
+	uint64_t *start = c->start, *end = c->end, last_end = rec->release_ns;
 	uint64_t first_start = UINT64_MAX, last_start = 0;
 	for (unsigned w = 0; w < t->procs; w++) {
 		const struct block_slot *sl = region_block_slot(r, w, k);
 		start[w] = sl->start_ns;
 		end[w] = sl->end_ns;
-		seen[w] = sl->seen;
 		res->cpu[w] = sl->cpu;
 		if (end[w] > last_end)
 			last_end = end[w];
@@ -171,14 +171,17 @@ static void result_of(const struct trial_spec *t, struct region_map *m, unsigned
 	res->skew_ns = last_start - first_start;
 	res->overlap = trial_overlap(start, end, t->procs);
 	res->overlap_pair = trial_overlap_pair(start, end, t->procs);
-	trial_judge(t, seen, res);
+	for (unsigned w = 0; w < t->procs; w++)
+		start[w] = region_block_slot(r, w, k)->seen; /* done with the timestamps: reuse */
+	trial_judge(t, start, res);
 }
 
-static int give(const struct trial_spec *t, struct region_map *m, unsigned n, uint64_t view,
-		block_emit emit, void *ectx, struct trial_result *res, unsigned *given, struct rl_err *e)
+static int give(const struct trial_spec *t, struct region_map *m, struct crew *c, unsigned n,
+		uint64_t view, block_emit emit, void *ectx, struct trial_result *res, unsigned *given,
+		struct rl_err *e)
 {
 	for (unsigned k = 0; k < n; k++) {
-		result_of(t, m, k, view, res);
+		result_of(t, m, c, k, view, res);
 		int rc = emit(ectx, k, res, e);
 		if (rc != 0)
 			return rc;
@@ -343,7 +346,7 @@ int block_run(struct block_ctx *x, const struct trial_spec *t, unsigned count, b
 				   .procs = t->procs, .iters = t->iters};
 	uint64_t view = t->s->read(&pa); /* private: the parent's own copy, still 0 */
 	if (rc == 0)
-		rc = give(t, m, done, view, emit, ectx, res, given, e);
+		rc = give(t, m, c, done, view, emit, ectx, res, given, e);
 	if (rc == 0 && !sig && failed && done < count)
 		rc = give_failed(res, failed == 1 ? TRIAL_CRASHED : TRIAL_TIMEOUT,
 				 failed == 1 ? "a worker died during the trial"

@@ -14,20 +14,20 @@
 
 enum { EXIT_ORPHAN = 3, EXIT_ATTACH = 4 };
 
-uint64_t now_ns(void)
+__attribute__((hot)) uint64_t now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns)
+__attribute__((hot)) void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns)
 {
 	struct timespec ts = {(time_t)(timeout_ns / 1000000000ull), (long)(timeout_ns % 1000000000ull)};
 	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT, val, timeout_ns ? &ts : NULL, NULL, 0);
 }
 
-void futex_wake(_Atomic uint32_t *word, int n)
+__attribute__((hot)) void futex_wake(_Atomic uint32_t *word, int n)
 {
 	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
 }
@@ -39,22 +39,44 @@ void crew_reset(struct crew *c, int threads)
 	c->threads = threads;
 }
 
-static _Noreturn void worker_process(struct region_map *m, crew_fn fn, const void *arg, unsigned w,
-				     pid_t parent)
+/* A forked worker faults in every page of code it runs (fork copies no
+   page table entries of program text), so its path is kept short: the
+   functions it runs are marked hot, which gcc and ld place together, and
+   its system calls are made directly rather than through libc's wrappers,
+   each on a page of its own. */
+#if defined(__x86_64__)
+static inline __attribute__((always_inline)) long raw3(long n, long a, long b, long c)
+{
+	long r;
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+	return r;
+}
+#else
+#define raw3(n, a, b, c) syscall((n), (a), (b), (c))
+#endif
+
+__attribute__((hot)) _Noreturn void crew_exit(int code)
+{
+	for (;;)
+		raw3(SYS_exit_group, code, 0, 0);
+}
+
+__attribute__((hot)) static _Noreturn void worker_process(struct region_map *m, crew_fn fn,
+							   const void *arg, unsigned w, pid_t parent)
 {
 	/* die with the parent, even if it died before this line; the signal
 	   mask stays the parent's: every terminating signal blocked */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(EXIT_ORPHAN);
+	raw3(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0);
+	if (raw3(SYS_getppid, 0, 0, 0) != parent)
+		crew_exit(EXIT_ORPHAN);
 	/* hold none of the parent's files: a worker that outlives a killed
 	   parent by a moment must not keep the CSV's lock, or a pipe, open */
-	close_range(3, ~0u, 0);
+	raw3(SYS_close_range, 3, ~0u, 0);
 	struct rl_err e;
-	if (region_attach(m, &e) != 0)
-		_exit(EXIT_ATTACH);
+	if (m->kind != REGION_ANON && region_attach(m, &e) != 0)
+		crew_exit(EXIT_ATTACH);
 	fn(arg, m, w);
-	_exit(0);
+	crew_exit(0);
 }
 
 static void *worker_thread(void *p)
@@ -67,7 +89,9 @@ static void *worker_thread(void *p)
 int crew_start(struct crew *c, unsigned procs, struct region_map *m, crew_fn fn, const void *arg,
 	       struct rl_err *e)
 {
-	pid_t parent = getpid();
+	if (!c->self)
+		c->self = getpid();
+	pid_t parent = c->self;
 	for (unsigned w = 0; w < procs; w++) {
 		if (c->threads) {
 			c->arg[w] = (struct crew_thread){fn, arg, m, w};

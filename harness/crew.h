@@ -27,14 +27,18 @@ struct crew_thread {
 };
 
 struct crew {
-	pid_t pid[MAX_PROCS];
-	pthread_t tid[MAX_PROCS];
-	struct crew_thread arg[MAX_PROCS];
+	/* the parent writes these every trial: after each fork every page it
+	   writes faults once more, so they sit together */
 	unsigned n;        /* started */
 	unsigned alive;    /* not yet reaped (processes) */
 	unsigned failed;   /* exited non-zero or killed by a signal */
 	int threads;
 	int stranded;      /* threads still running that nobody can stop */
+	pid_t self;        /* the parent's pid, asked once */
+	pid_t pid[MAX_PROCS];
+	uint64_t start[MAX_PROCS], end[MAX_PROCS]; /* scratch: each worker's timestamps */
+	pthread_t tid[MAX_PROCS];
+	struct crew_thread arg[MAX_PROCS];
 };
 
 void crew_reset(struct crew *c, int threads);
@@ -57,6 +61,9 @@ int crew_wait_signal(const sigset_t *set, uint64_t ns);
 int crew_pending_signal(const sigset_t *set);
 /* Taken from the pending set, as the reason for an interruption. */
 int crew_interrupted(struct crew *c, int sig, struct rl_err *e);
+
+/* A worker's way out: exit_group, without running libc's exit path. */
+_Noreturn void crew_exit(int code);
 
 void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns);
 void futex_wake(_Atomic uint32_t *word, int n);

@@ -190,7 +190,7 @@ int region_create(struct region_map *m, enum region_kind kind, unsigned procs,
 	return 0;
 }
 
-int region_attach(struct region_map *m, struct rl_err *e)
+__attribute__((hot)) int region_attach(struct region_map *m, struct rl_err *e)
 {
 	switch (m->kind) {
 	case REGION_ANON:

@@ -52,6 +52,7 @@ struct region_sync {
 	_Atomic uint32_t ready;   /* workers attached and waiting */
 	_Atomic uint32_t go;      /* 0 until the parent releases them */
 	_Atomic uint32_t done;    /* workers finished (threads are waited on by it) */
+	_Atomic uint32_t waiting; /* workers asleep at the gate, or about to be */
 	uint64_t release_ns;      /* when the last worker to arrive opened the gate */
 	/* the strategy's primitive (a process-shared mutex, ...), set up once
 	   by the creator through strategy.init */

@@ -360,8 +360,8 @@ int csv_sink_row(void *self, const struct row *w, struct rl_err *e)
 	struct csv_sink *s = self;
 	const struct trial_result *r = w->r;
 	const struct cell_spec *c = &w->cell->spec;
-	char row[640 + 12 * MAX_PROCS];
-	int n = snprintf(row, sizeof row,
+	char *row = s->row;
+	int n = snprintf(row, sizeof s->row,
 			 "%s,%s,%s,%s,%u,%llu,%llu,%llu,%llu,%lld,%llu,%.6f,%.6f,%llu,%llu,%s,%s,%s,%s,%s,%s,%s,%s,%s,",
 			 w->run_id, w->plan->parts[w->cell->part].experiment, c->strategy->name,
 			 start_mode_name(c->start), c->procs, (unsigned long long)c->iters,
@@ -376,7 +376,7 @@ int csv_sink_row(void *self, const struct row *w, struct rl_err *e)
 	/* the CPU each worker started on, ';'-separated */
 	if (r->status == TRIAL_OK)
 		for (unsigned k = 0; k < c->procs; k++)
-			n += snprintf(row + n, sizeof row - (size_t)n, "%s%d", k ? ";" : "", (int)r->cpu[k]);
+			n += snprintf(row + n, sizeof s->row - (size_t)n, "%s%d", k ? ";" : "", (int)r->cpu[k]);
 	row[n++] = '\n';
 	if (fsx_write_all(s->fd, row, (size_t)n) != 0) {
 		int err = errno;

@@ -30,7 +30,7 @@ const struct strategy *strategy_find(const char *name)
 	return NULL;
 }
 
-uint64_t strategy_read_counter(const struct strategy_args *a)
+__attribute__((hot)) uint64_t strategy_read_counter(const struct strategy_args *a)
 {
 	return *(volatile uint64_t *)strategy_counter(a);
 }

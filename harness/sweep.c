@@ -47,6 +47,7 @@ struct sweep {
 	struct sink sinks[4];
 	unsigned n_sinks;
 	struct placement pl;
+	int pin_cpu[MAX_PROCS];
 	struct trial_ctx *ctx;
 	struct block_ctx *bctx;
 	struct trial_result *res;
@@ -99,7 +100,7 @@ static int run_trials(struct sweep *sw, unsigned cell, uint64_t first, uint64_t 
 		      struct rl_err *e)
 {
 	struct plan_cell *c = &sw->plan.cells[cell];
-	int pin_cpu[MAX_PROCS];
+	int *pin_cpu = sw->pin_cpu;
 	struct trial_spec t = {
 		.s = c->spec.strategy, .procs = c->spec.procs, .iters = c->spec.iters,
 		.workers = c->spec.workers, .pin = c->spec.pin, .start = c->spec.start,
@@ -109,9 +110,8 @@ static int run_trials(struct sweep *sw, unsigned cell, uint64_t first, uint64_t 
 	};
 	uint64_t seq0 = sw->plan.seq - (c->next - first); /* the block's first place in the sweep */
 	for (uint64_t n = first; n < first + count; n++) {
-		int rc = pending(sw->wait_set, e);
-		if (rc != 0)
-			return rc;
+		/* a signal is taken by the trial's own wait: no look before it */
+		int rc;
 		if (t.pin != PIN_NONE)
 			place_workers(&sw->pl, t.pin, t.procs, &sw->rng, pin_cpu);
 		rc = trial_run(sw->ctx, &t, sw->res, e);
@@ -160,7 +160,7 @@ static int run_blocks(struct sweep *sw, unsigned cell, uint64_t first, uint64_t 
 		      struct rl_err *e)
 {
 	struct plan_cell *c = &sw->plan.cells[cell];
-	int pin_cpu[MAX_PROCS];
+	int *pin_cpu = sw->pin_cpu;
 	struct trial_spec t = {
 		.s = c->spec.strategy, .procs = c->spec.procs, .iters = c->spec.iters,
 		.workers = c->spec.workers, .pin = c->spec.pin, .start = c->spec.start,
@@ -247,6 +247,14 @@ static int sweep_loop(struct sweep *sw, struct rl_err *e)
 			return rl_fail(e, RL_EINPUT, "%s:%lu: holds more rows than this sweep runs; will not resume",
 				       sw->csv.shown, sw->csv.rline);
 	}
+	return 0;
+}
+
+static int plan_needs_topology(const struct plan *p)
+{
+	for (unsigned i = 0; i < p->n_cells; i++)
+		if (pin_is_topology(p->cells[i].spec.pin))
+			return 1;
 	return 0;
 }
 
@@ -361,8 +369,8 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	if (rc == 0)
 		rc = plan_build(&sw->plan, rq->parts, rq->nparts, seed, e);
 	char *extra = NULL;
-	if (rc == 0)
-		rc = placement_init(&sw->pl, 1, e);
+	if (rc == 0) /* hwloc only for a topology pin mode or a .meta that records it */
+		rc = placement_init(&sw->pl, plan_needs_topology(&sw->plan) || sw->csv.have_meta, e);
 	if (rc == 0)
 		rc = check_placement(&sw->plan, &sw->pl, 1, &extra, rq->quiet, e);
 	if (rc == 0 && needs_guard(&sw->plan))
@@ -373,9 +381,9 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 				      .experiment_file = rq->experiment_file ? rq->experiment_file : "",
 				      .fingerprint = fp, .order = order_mode_name(sw->plan.order),
 				      .seed = seed, .extra = extra};
-		char *mt = sw->csv.resuming ? NULL : meta_text(&mr, &ml);
+		char *mt = sw->csv.resuming || !sw->csv.have_meta ? NULL : meta_text(&mr, &ml);
 		char *rt = sw->csv.resuming ? meta_resume_text(rq->cmdline, sw->run_id, sw->host, &rl) : NULL;
-		if (!mt && !rt)
+		if (!mt && !rt && (sw->csv.resuming || sw->csv.have_meta))
 			rc = rl_fail(e, RL_ESYS, "out of memory");
 		else
 			rc = csv_sink_begin(&sw->csv, mt, ml, rt, rl, e);

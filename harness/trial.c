@@ -86,7 +86,10 @@ double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n
 {
 	if (n < 2)
 		return 0.0;
-	struct edge ev[2 * MAX_PROCS];
+	/* a few workers: the edges on this frame's page; many: on the heap */
+	struct edge small[2 * 32], *ev = n <= 32 ? small : malloc(2 * n * sizeof *ev);
+	if (!ev)
+		return 0.0;
 	for (unsigned i = 0; i < n; i++) {
 		ev[2 * i] = (struct edge){start[i], +1};
 		ev[2 * i + 1] = (struct edge){end[i], -1};
@@ -100,13 +103,18 @@ double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n
 		active += ev[i].d;
 	}
 	uint64_t span = ev[2 * n - 1].t - ev[0].t;
+	if (ev != small)
+		free(ev);
 	return span ? (double)both / (double)span : 0.0;
 }
 
-static void open_gate(struct region *r)
+/* Open the gate; wake the workers only if one sleeps on it (a worker says
+   so before it looks at the gate, so none can be missed). */
+__attribute__((hot)) static void open_gate(struct region *r)
 {
 	atomic_store(&r->sync.go, 1);
-	futex_wake(&r->sync.go, INT_MAX);
+	if (atomic_load(&r->sync.waiting))
+		futex_wake(&r->sync.go, INT_MAX);
 }
 
 /* In an anonymous region there is no name to remove once every worker has
@@ -120,7 +128,7 @@ static int last_opens(const struct trial_spec *t, const struct region_map *m)
 
 /* What every worker does, process or thread: take its CPU, say it is ready,
  * wait for the release, increment between two timestamps, report. */
-static void worker_body(const void *arg, const struct region_map *m, unsigned w)
+__attribute__((hot)) static void worker_body(const void *arg, const struct region_map *m, unsigned w)
 {
 	const struct trial_spec *t = arg;
 	struct region *r = m->r;
@@ -143,9 +151,11 @@ static void worker_body(const void *arg, const struct region_map *m, unsigned w)
 		r->sync.release_ns = now_ns();
 		open_gate(r);
 	}
-	if (t->start == START_BARRIER)
+	if (t->start == START_BARRIER && atomic_load(&r->sync.go) == 0) {
+		atomic_fetch_add(&r->sync.waiting, 1);
 		while (atomic_load(&r->sync.go) == 0)
 			futex_wait(&r->sync.go, 0, 0);
+	}
 	else if (t->start == START_SPIN)
 		while (atomic_load_explicit(&r->sync.go, memory_order_acquire) == 0)
 			cpu_relax();
@@ -170,6 +180,9 @@ static void worker_body(const void *arg, const struct region_map *m, unsigned w)
 struct trial_ctx {
 	struct crew crew;
 	struct region_map map;
+	int kept;          /* map is an anonymous region kept from the last trial */
+	unsigned kept_procs;
+	int kept_private;
 	int stranded;      /* threads still use crew and map: never free them */
 };
 
@@ -184,7 +197,9 @@ struct trial_ctx *trial_ctx_new(void)
 	if (x) {
 		x->crew.n = x->crew.alive = x->crew.failed = 0;
 		x->crew.stranded = 0;
+		x->crew.self = 0;
 		x->stranded = 0;
+		x->kept = 0;
 		x->map.r = NULL;
 	}
 	return x;
@@ -197,8 +212,40 @@ int trial_ctx_stranded(const struct trial_ctx *x)
 
 void trial_ctx_free(struct trial_ctx *x)
 {
-	if (x && !x->stranded)
+	if (x && !x->stranded) {
+		if (x->kept)
+			region_destroy(&x->map);
 		free(x);
+	}
+}
+
+/* An anonymous region is kept from trial to trial of the same shape and
+   cleared instead of made anew: no mmap, munmap or page faults per trial,
+   and nothing a worker can tell apart. A named one is made every trial,
+   so that every trial opens a fresh segment by name. */
+static int region_for(struct trial_ctx *x, const struct trial_spec *t, struct rl_err *e)
+{
+	struct region_map *m = &x->map;
+	if (x->kept && t->region == REGION_ANON && x->kept_procs == t->procs &&
+	    x->kept_private == t->s->private_data) {
+		struct region *r = m->r;
+		memset(&r->sync, 0, sizeof r->sync);
+		memset(region_slot(r, 0), 0, t->procs * sizeof(struct worker_slot));
+		if (!t->s->private_data)
+			memset(m->data, 0, m->data_size); /* shared: no copy-on-write */
+		return 0;
+	}
+	if (x->kept) {
+		region_destroy(m);
+		x->kept = 0;
+	}
+	int rc = region_create(m, t->region, t->procs, t->s->private_data, 0, t->guard, e);
+	if (rc == 0 && t->region == REGION_ANON) {
+		x->kept = 1;
+		x->kept_procs = t->procs;
+		x->kept_private = t->s->private_data;
+	}
+	return rc;
 }
 
 /* A worker died. If a terminating signal is waiting for the parent, the
@@ -324,28 +371,28 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 			return 0;
 		}
 	}
-	for (; !c->threads;) {
+	/* processes: sleep until SIGCHLD (every SIGCHLD taken is followed by a
+	   reap, so none is lost), a signal, or the watchdog */
+	while (!c->threads && c->alive > 0) {
+		uint64_t now = now_ns();
+		int sig = now < deadline ? crew_wait_signal(t->wait_set, deadline - now) : 0;
+		if (sig > 0 && sig != SIGCHLD)
+			return crew_interrupted(c, sig, e);
 		crew_reap(c);
 		if (c->failed > 0)
 			return worker_died(t, c, res, atomic_load(&r->sync.go) ? "during the trial"
 					   : "before the release", e);
-		if (c->alive == 0)
-			break;
-		uint64_t now = now_ns();
-		int sig = now < deadline ? crew_wait_signal(t->wait_set, deadline - now) : 0;
-		if (sig == SIGCHLD)
-			continue;
-		if (sig > 0)
-			return crew_interrupted(c, sig, e);
-		crew_kill(c);
-		res->status = TRIAL_TIMEOUT;
-		snprintf(res->detail, sizeof res->detail, "trial ran past the %.0f s watchdog",
-			 (double)t->timeout_ns / 1e9);
-		return 0;
+		if (sig == 0 && c->alive > 0) {
+			crew_kill(c);
+			res->status = TRIAL_TIMEOUT;
+			snprintf(res->detail, sizeof res->detail, "trial ran past the %.0f s watchdog",
+				 (double)t->timeout_ns / 1e9);
+			return 0;
+		}
 	}
 	if (last_opens(t, m))
 		release = r->sync.release_ns;
-	uint64_t start[MAX_PROCS], end[MAX_PROCS], last_end = release;
+	uint64_t *start = c->start, *end = c->end, last_end = release;
 	uint64_t first_start = UINT64_MAX, last_start = 0;
 	for (unsigned w = 0; w < t->procs; w++) {
 		struct worker_slot *s = region_slot(r, w);
@@ -414,13 +461,14 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 		return rl_fail(e, RL_EWORKER, "threads of an earlier trial still run");
 
 	struct region_map *m = &x->map;
-	int rc = region_create(m, t->region, t->procs, t->s->private_data, 0, t->guard, e);
+	int rc = region_for(x, t, e);
 	if (rc != 0)
 		return rc;
 	if (t->s->init) {
 		int err = t->s->init(region_strategy_sync(m->r));
 		if (err != 0) {
 			region_destroy(m);
+			x->kept = 0;
 			return rl_fail(e, RL_ESYS, "%s: init: %s", t->s->name, strerror(err));
 		}
 	}
@@ -436,6 +484,7 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 		struct rl_err ignore;
 		region_seal(m, &ignore);
 		x->stranded = 1;
+		x->kept = 0;
 		return rc != 0 ? rc
 			: rl_fail(e, RL_EWORKER, "%s; the sweep ends here", res->detail);
 	}
@@ -447,7 +496,7 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 		res->final = t->s->read(&a);
 		res->lost = (int64_t)(res->expected - res->final);
 		if (res->status == TRIAL_OK) {
-			uint64_t seen[MAX_PROCS];
+			uint64_t *seen = cp->start; /* done with the timestamps: reuse */
 			for (unsigned w = 0; w < t->procs; w++)
 				seen[w] = region_slot(m->r, w)->seen;
 			trial_judge(t, seen, res);
@@ -455,6 +504,7 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 	}
 	if (t->s->fini)
 		t->s->fini(region_strategy_sync(m->r));
-	region_destroy(m);
+	if (!x->kept)
+		region_destroy(m);
 	return rc;
 }

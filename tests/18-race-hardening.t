@@ -54,7 +54,7 @@ for sig in HUP INT QUIT TERM USR1 USR2 ALRM VTALRM PROF IO PWR STKFLT XCPU RTMIN
 	wait_gone "$out"
 	name=$sig; case $sig in IO) name=POLL;; RTMIN*|RTMAX) name=RTMIN;; esac
 	if [ $rc -ne $((128 + num)) ] || ! grep -q "interrupted by.*$name" "$TMP/sig.err" || ! whole_rows "$out" ||
-		[ "$(live "$out")" -ne 0 ] || [ "$(ls /dev/shm | grep -c '^racelab-')" -ne 0 ]; then
+		[ "$(live "$out")" -ne 0 ] || [ "$(ls /dev/shm | grep -c "^racelab-$pid-")" -ne 0 ]; then
 		bad="$bad $sig(rc $rc: $(cat "$TMP/sig.err"))"
 	fi
 done

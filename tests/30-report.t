@@ -57,7 +57,7 @@ ok $([ $bad -eq 0 ] && [ $cnt -ge 5 ]; echo $?) "the $cnt claims the report quot
 # the title of the share-lost figure follows claims.csv: doctor a claim and it turns neutral
 title=$(grep -o 'Figure 2\. [^<]*' "$out/report.html")
 cp -r "$TMP/stats" "$TMP/doctored"
-awk -F, 'BEGIN{OFS=","} NR==1{for(i=1;i<=NF;i++) c[$i]=i} NR>1 && $2=="trend" && $c["measure"]=="lost_frac" && ($c["statement"]=="increasing" || $c["statement"]=="decreasing") {$c["statement"]="no clear trend"} {print}' \
+awk -F, 'BEGIN{OFS=","} NR==1{for(i=1;i<=NF;i++) c[$i]=i} NR>1 && $2=="trend" && $c["measure"]=="lost_frac" {$c["statement"]="no clear trend"} {print}' \
 	"$TMP/stats/claims.csv" > "$TMP/doctored/claims.csv"
 report "$TMP/doctored" "$TMP/dout"
 title2=$(grep -o 'Figure 2\. [^<]*' "$TMP/dout/report.html")

@@ -4,14 +4,14 @@
 
 #include "../strategy.h"
 
-static void atomic_increment(const struct strategy_args *a)
+__attribute__((hot)) static void atomic_increment(const struct strategy_args *a)
 {
 	_Atomic uint64_t *c = (_Atomic uint64_t *)strategy_counter(a);
 	for (uint64_t i = 0; i < a->iters; i++)
 		atomic_fetch_add(c, 1);
 }
 
-static uint64_t atomic_read(const struct strategy_args *a)
+__attribute__((hot)) static uint64_t atomic_read(const struct strategy_args *a)
 {
 	return atomic_load((_Atomic uint64_t *)strategy_counter(a));
 }

@@ -5,14 +5,14 @@
 
 #include "../strategy.h"
 
-static void relaxed_increment(const struct strategy_args *a)
+__attribute__((hot)) static void relaxed_increment(const struct strategy_args *a)
 {
 	_Atomic uint64_t *c = (_Atomic uint64_t *)strategy_counter(a);
 	for (uint64_t i = 0; i < a->iters; i++)
 		atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 
-static uint64_t relaxed_read(const struct strategy_args *a)
+__attribute__((hot)) static uint64_t relaxed_read(const struct strategy_args *a)
 {
 	return atomic_load((_Atomic uint64_t *)strategy_counter(a));
 }

@@ -8,12 +8,12 @@ static volatile uint64_t *slot(const struct strategy_args *a, unsigned w)
 	return (volatile uint64_t *)a->data + w;
 }
 
-static void packed_increment(const struct strategy_args *a)
+__attribute__((hot)) static void packed_increment(const struct strategy_args *a)
 {
 	racelab_plain_loop(slot(a, a->worker), a->iters);
 }
 
-static uint64_t packed_read(const struct strategy_args *a)
+__attribute__((hot)) static uint64_t packed_read(const struct strategy_args *a)
 {
 	uint64_t sum = 0;
 	for (unsigned w = 0; w < a->procs; w++)

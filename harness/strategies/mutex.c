@@ -26,7 +26,7 @@ static void mutex_fini(void *sync)
 	pthread_mutex_destroy(sync);
 }
 
-static void mutex_increment(const struct strategy_args *a)
+__attribute__((hot)) static void mutex_increment(const struct strategy_args *a)
 {
 	pthread_mutex_t *m = a->sync;
 	volatile uint64_t *c = strategy_counter(a);

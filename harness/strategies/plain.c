@@ -9,13 +9,13 @@
  * fails if that ever stops being true. */
 #include "../strategy.h"
 
-__attribute__((noinline, no_sanitize("address", "undefined"))) void racelab_plain_loop(volatile uint64_t *counter, uint64_t iters)
+__attribute__((hot, noinline, no_sanitize("address", "undefined"))) void racelab_plain_loop(volatile uint64_t *counter, uint64_t iters)
 {
 	for (uint64_t i = 0; i < iters; i++)
 		(*counter)++;
 }
 
-static void plain_increment(const struct strategy_args *a)
+__attribute__((hot)) static void plain_increment(const struct strategy_args *a)
 {
 	racelab_plain_loop(strategy_counter(a), a->iters);
 }

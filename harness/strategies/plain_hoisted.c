@@ -13,7 +13,7 @@ __attribute__((noinline, no_sanitize("address", "undefined"))) void racelab_hois
 		(*counter)++;
 }
 
-static void hoisted_increment(const struct strategy_args *a)
+__attribute__((hot)) static void hoisted_increment(const struct strategy_args *a)
 {
 	racelab_hoisted_loop(strategy_counter(a), a->iters);
 }

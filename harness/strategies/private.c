@@ -3,7 +3,7 @@
  * counts to iters alone, and the creator's view stays 0. */
 #include "../strategy.h"
 
-static void private_increment(const struct strategy_args *a)
+__attribute__((hot)) static void private_increment(const struct strategy_args *a)
 {
 	racelab_plain_loop(strategy_counter(a), a->iters);
 }

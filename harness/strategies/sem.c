@@ -18,7 +18,7 @@ static void sem_fini(void *sync)
 	sem_destroy(sync);
 }
 
-static void sem_increment(const struct strategy_args *a)
+__attribute__((hot)) static void sem_increment(const struct strategy_args *a)
 {
 	sem_t *s = a->sync;
 	volatile uint64_t *c = strategy_counter(a);

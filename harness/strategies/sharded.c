@@ -9,12 +9,12 @@ static volatile uint64_t *shard(const struct strategy_args *a, unsigned w)
 	return (volatile uint64_t *)((unsigned char *)a->data + (size_t)(w + 1) * DATA_LINE);
 }
 
-static void sharded_increment(const struct strategy_args *a)
+__attribute__((hot)) static void sharded_increment(const struct strategy_args *a)
 {
 	racelab_plain_loop(shard(a, a->worker), a->iters);
 }
 
-static uint64_t sharded_read(const struct strategy_args *a)
+__attribute__((hot)) static uint64_t sharded_read(const struct strategy_args *a)
 {
 	uint64_t sum = 0;
 	for (unsigned w = 0; w < a->procs; w++)

@@ -5,7 +5,7 @@
 
 #include "../strategy.h"
 
-static void spin_increment(const struct strategy_args *a)
+__attribute__((hot)) static void spin_increment(const struct strategy_args *a)
 {
 	atomic_int *lock = a->sync; /* zeroed: unlocked */
 	volatile uint64_t *c = strategy_counter(a);
