@@ -38,18 +38,21 @@ REPLAY     := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
 BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/gencsv
 
 # Debian packages: build, analysis, report, tests
-DEB_PKGS := gcc make pkg-config libgsl-dev libhwloc-dev gnuplot-nox python3-matplotlib \
-	poppler-utils binutils perl procps util-linux git datamash
+DEB_PKGS := gcc make pkg-config libgsl-dev libhwloc-dev zlib1g-dev libzstd-dev gnuplot-nox python3-matplotlib \
+	poppler-utils binutils perl procps util-linux git datamash zstd
 
-.PHONY: all deps test bench clean report report-files fuzz FORCE
+.PHONY: all deps test bench bench-large clean report report-files fuzz FORCE
 .SECONDEXPANSION:
 all: $(B)/race $(B)/racestat
 
 $(B)/race: $(RACE_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(GSL_STATIC) $(LDLIBS_RACE)
 
+# compressed input: zlib and libzstd
+Z_CFLAGS := $(shell pkg-config --cflags zlib libzstd 2>/dev/null)
+Z_LIBS   := $(shell pkg-config --libs zlib libzstd 2>/dev/null || echo -lz -lzstd)
 $(B)/racestat: $(STAT_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(GSL_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(GSL_LIBS) $(Z_LIBS) -lm
 
 # hwloc's header only: race loads the library itself (dlopen) while planning
 HWLOC_CFLAGS := $(shell pkg-config --cflags hwloc 2>/dev/null)
@@ -59,7 +62,7 @@ $(B)/harness/%.o: harness/%.c | $(B)/version.h
 
 $(B)/analysis/%.o: analysis/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -Iharness -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) $(Z_CFLAGS) -Iharness -MMD -MP -c -o $@ $<
 
 # version.h records the commit and flags in the binary (and so in every .meta);
 # rewritten only when it changes, so a rebuild happens only then.
@@ -93,11 +96,16 @@ deps:
 # the SIGKILL loop runs 200 times per case; 50 under the sanitizers, whose
 # job there is to catch memory errors, not to repeat the count
 FAULT_RUNS := $(if $(filter 1,$(SANITIZE)),50,200)
-test: all $(UNIT_TESTS) $(REPLAY)
+test: all $(UNIT_TESTS) $(REPLAY) $(B)/bench/gencsv
 	RACELAB_BUILD=$(B) RACELAB_FAULT_RUNS=$(FAULT_RUNS) prove -e bash tests/
 
 bench: all $(BENCH_BIN)
 	@tests/bench/run
+
+# racestat linear to 10^8 rows, made into a pipe as they are read (about
+# a minute and 4 GB of memory)
+bench-large: all $(BENCH_BIN)
+	@ONLY=4b SIZES="2000000 20000000 100000000" tests/bench/run
 
 clean:
 	rm -rf $(B) report/out results/*.csv results/*.csv.meta results/*.part* \
@@ -106,7 +114,7 @@ clean:
 # C unit tests (TAP), run by tests/*.t wrappers
 $(B)/tests/stats_test: tests/unit/stats_test.c $(filter-out $(B)/analysis/main.o,$(STAT_OBJ))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $^ $(GSL_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $^ $(GSL_LIBS) $(Z_LIBS) -lm
 $(B)/tests/covgen: tests/unit/covgen.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $< $(GSL_LIBS) -lm
@@ -180,12 +188,12 @@ FUZZ_SECONDS ?= 60
 $(B)/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN_FLAGS) -Iharness -Ianalysis $(GSL_CFLAGS) -o $@ $^ \
-		$(GSL_LIBS) -lm -pthread
+		$(GSL_LIBS) $(Z_LIBS) -lm -pthread
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*)
 	@mkdir -p $(dir $@)
-	clang -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined -Iharness -Ianalysis $(GSL_CFLAGS) \
-		-o $@ $^ $(GSL_LIBS) -lm -pthread
+	clang -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iharness -Ianalysis $(GSL_CFLAGS) \
+		-o $@ $^ $(GSL_LIBS) $(Z_LIBS) -lm -pthread
 
 fuzz:
 	@command -v clang >/dev/null && [ -n "$$(find /usr/lib -name 'libclang_rt.fuzzer*.a' 2>/dev/null | head -1)" ] || \

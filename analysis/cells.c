@@ -123,6 +123,25 @@ static uint64_t fnv(const char *s, size_t n)
 	return h;
 }
 
+/* the cell key's hash: eight bytes a step (keys are tens of bytes, hashed
+   for every row whose cell differs from the row before) */
+static uint64_t key_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
+}
+
 static int grow_table(struct dataset *d)
 {
 	size_t ns = d->n_slots ? d->n_slots * 2 : 64;
@@ -141,15 +160,24 @@ static int grow_table(struct dataset *d)
 	return 0;
 }
 
+static int has_control(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
 /* key: the factor values joined by \x1f */
-static long find_cell(struct dataset *d, const char *key, size_t keylen, uint64_t h,
+static long find_cell(struct dataset *d, const char *key, size_t keylen,
 		      struct csv_field **fv, unsigned file, unsigned long line)
 {
 	if (d->n_cells) {
 		struct cell *c = &d->cells[d->last];
-		if (c->hash == h && c->keylen == keylen && memcmp(c->keybuf, key, keylen) == 0)
+		if (c->keylen == keylen && memcmp(c->keybuf, key, keylen) == 0)
 			return (long)d->last;
 	}
+	uint64_t h = key_hash(key, keylen);
 	if (d->n_slots) {
 		for (size_t j = h & (d->n_slots - 1); d->slots[j]; j = (j + 1) & (d->n_slots - 1)) {
 			struct cell *c = &d->cells[d->slots[j] - 1];
@@ -165,6 +193,9 @@ static long find_cell(struct dataset *d, const char *key, size_t keylen, uint64_
 		d->cells = cs;
 		d->cap_cells = cap;
 	}
+	for (size_t k = 0; k < d->n_factors; k++)
+		if (has_control(fv[k]->s, fv[k]->len))
+			return -2 - (long)k; /* a new cell's values are checked once */
 	if ((d->n_cells + 1) * 2 > d->n_slots && grow_table(d) != 0)
 		return -1;
 	struct cell *c = &d->cells[d->n_cells];
@@ -180,6 +211,7 @@ static long find_cell(struct dataset *d, const char *key, size_t keylen, uint64_
 	c->keybuf[keylen] = '\0';
 	c->keylen = keylen;
 	c->hash = h;
+	c->name_hash = fnv(key, keylen);
 	c->file0 = file;
 	c->first_line = line;
 	/* factor values point into the second half of keybuf */
@@ -235,17 +267,27 @@ static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, 
 	return 0;
 }
 
-static int cell_push_id(struct cell *c, struct trial_id id)
+static int cell_push_id(struct cell *c, uint64_t id, uint32_t line)
 {
 	if (c->n_ids == c->cap_ids) {
 		size_t cap = grown(c->cap_ids);
-		struct trial_id *p = realloc(c->ids, cap * sizeof *p);
+		uint64_t *p = realloc(c->id, cap * sizeof *p);
 		if (!p)
 			return -1;
-		c->ids = p;
+		c->id = p;
+		uint32_t *l = realloc(c->id_line, cap * sizeof *l);
+		if (!l)
+			return -1;
+		c->id_line = l;
 		c->cap_ids = cap;
 	}
-	c->ids[c->n_ids++] = id;
+	if (c->n_ids == 0)
+		c->ids_rising = 1;
+	else if (id <= c->id[c->n_ids - 1])
+		c->ids_rising = 0;
+	c->id[c->n_ids] = id;
+	c->id_line[c->n_ids] = line;
+	c->n_ids++;
 	return 0;
 }
 
@@ -395,14 +437,6 @@ static long run_index(struct dataset *d, const char *run, size_t len)
 	return (long)d->n_runs++;
 }
 
-static int has_control(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 1;
-	return 0;
-}
-
 int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 {
 	if (d->n_files == 65535)
@@ -411,8 +445,13 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	if (!files)
 		return rl_fail(e, RL_ESYS, "out of memory");
 	d->files = files;
+	uint64_t *base = realloc(d->line_base, (d->n_files + 1) * sizeof *base);
+	if (!base)
+		return rl_fail(e, RL_ESYS, "out of memory");
+	d->line_base = base;
 	if (!(d->files[d->n_files] = strdup(path)))
 		return rl_fail(e, RL_ESYS, "out of memory");
+	d->line_base[d->n_files] = d->lines;
 	unsigned file = d->n_files++;
 
 	struct csv_reader r;
@@ -505,8 +544,13 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 				     (unsigned long long)iters);
 			break;
 		}
-		if (r.line > UINT32_MAX) {
-			rc = rl_fail(e, RL_EINPUT, "%s:%lu: more than 2^32 lines in one file", path, r.line);
+		if (d->lines + r.line > UINT32_MAX) {
+			rc = rl_fail(e, RL_EINPUT, "%s:%lu: more than 2^32 lines in all the inputs", path, r.line);
+			break;
+		}
+		if (trial >> 48) {
+			rc = rl_fail(e, RL_EINPUT, "%s:%lu: trial '%.40s' is above 2^48 - 1", path, r.line,
+				     r.f[col[C_TRIAL]].s);
 			break;
 		}
 
@@ -515,14 +559,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		for (size_t k = 0; k < d->n_factors; k++) {
 			fv[k] = &r.f[fidx[k]];
 			keylen += fv[k]->len + 1;
-			if (has_control(fv[k]->s, fv[k]->len)) {
-				rc = rl_fail(e, RL_EINPUT, "%s:%lu: %s holds a control character", path, r.line,
-					     d->factor_names[k]);
-				break;
-			}
 		}
-		if (rc != 0)
-			break;
 		if (keylen + 1 > keycap) {
 			keycap = (keylen + 1) * 2;
 			char *nk = realloc(key, keycap);
@@ -538,7 +575,12 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			kp += fv[k]->len;
 			key[kp++] = '\x1f';
 		}
-		long ci = find_cell(d, key, keylen, fnv(key, keylen), fv, file, r.line);
+		long ci = find_cell(d, key, keylen, fv, file, r.line);
+		if (ci <= -2) {
+			rc = rl_fail(e, RL_EINPUT, "%s:%lu: %s holds a control character", path, r.line,
+				     d->factor_names[-2 - ci]);
+			break;
+		}
 		if (ci < 0) {
 			rc = rl_fail(e, RL_ESYS, "out of memory");
 			break;
@@ -575,10 +617,8 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			snprintf(run_prev_buf, sizeof run_prev_buf, "%.*s", (int)(rl < 255 ? rl : 255), rs);
 			run_prev = rl < 255 ? run_prev_buf : NULL;
 		}
-		struct trial_id id = {.trial = col[C_TRIAL] >= 0 ? trial : d->rows + 1,
-				      .line = (uint32_t)r.line, .run = (uint16_t)run_last,
-				      .file = (uint16_t)file};
-		if (cell_push_id(c, id) != 0) {
+		uint64_t tn = col[C_TRIAL] >= 0 ? trial : (d->rows + 1) & ((1ull << 48) - 1);
+		if (cell_push_id(c, (uint64_t)run_last << 48 | tn, (uint32_t)(d->lines + r.line)) != 0) {
 			rc = rl_fail(e, RL_ESYS, "out of memory");
 			break;
 		}
@@ -601,6 +641,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		}
 	}
 out:
+	d->lines += r.next_line; /* past this file's last line: the next file's lines come after */
 	free(fv);
 	free(cx.slot);
 	free(fidx);
@@ -646,42 +687,87 @@ static int cell_order(const void *x, const void *y, void *arg)
 	return 0;
 }
 
-static int id_cmp(const void *a, const void *b)
+/* heapsort of the ids with their lines, in place: only for a cell whose
+   rows came out of order, and with no memory beyond what is held */
+static void id_sift(uint64_t *k, uint32_t *l, size_t root, size_t n)
 {
-	const struct trial_id *x = a, *y = b;
-	if (x->run != y->run)
-		return x->run < y->run ? -1 : 1;
-	if (x->trial != y->trial)
-		return x->trial < y->trial ? -1 : 1;
-	if (x->file != y->file)
-		return x->file < y->file ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
+	for (;;) {
+		size_t c = 2 * root + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && (k[c + 1] > k[c] || (k[c + 1] == k[c] && l[c + 1] > l[c])))
+			c++;
+		if (k[c] < k[root] || (k[c] == k[root] && l[c] <= l[root]))
+			return;
+		uint64_t t = k[c];
+		k[c] = k[root];
+		k[root] = t;
+		uint32_t u = l[c];
+		l[c] = l[root];
+		l[root] = u;
+		root = c;
+	}
+}
+
+static void id_sort(uint64_t *k, uint32_t *l, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		id_sift(k, l, i, n);
+	for (size_t i = n; i-- > 1;) {
+		uint64_t t = k[0];
+		k[0] = k[i];
+		k[i] = t;
+		uint32_t u = l[0];
+		l[0] = l[i];
+		l[i] = u;
+		id_sift(k, l, 0, i);
+	}
+}
+
+/* file and line of a line counted over all inputs */
+static unsigned file_of(const struct dataset *d, uint32_t gline, unsigned long *line)
+{
+	unsigned lo = 0, hi = d->n_files; /* the last file whose base is below gline */
+	while (hi - lo > 1) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (d->line_base[mid] < gline)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (unsigned long)(gline - d->line_base[lo]);
+	return lo;
 }
 
 int dataset_check_duplicates(struct dataset *d, struct rl_err *e)
 {
 	for (size_t i = 0; i < d->n_cells; i++) {
 		struct cell *c = &d->cells[i];
-		qsort(c->ids, c->n_ids, sizeof *c->ids, id_cmp);
-		for (size_t k = 1; k < c->n_ids; k++) {
-			const struct trial_id *a = &c->ids[k - 1], *b = &c->ids[k];
-			if (a->run == b->run && a->trial == b->trial) {
-				char label[512];
-				cell_label(d, c, label, sizeof label);
-				return rl_fail(e, RL_EINPUT,
-					       "%s:%u: repeats trial %llu of run %s in cell [%s], already read at %s:%u",
-					       d->files[b->file], b->line, (unsigned long long)b->trial,
-					       d->runs[b->run][0] ? d->runs[b->run] : "(none)", label,
-					       d->files[a->file], a->line);
-			}
+		if (!c->ids_rising)
+			id_sort(c->id, c->id_line, c->n_ids);
+		for (size_t k = 1; !c->ids_rising && k < c->n_ids; k++) {
+			if (c->id[k - 1] != c->id[k])
+				continue;
+			char label[512];
+			cell_label(d, c, label, sizeof label);
+			unsigned long la, lb;
+			unsigned fa = file_of(d, c->id_line[k - 1], &la), fb = file_of(d, c->id_line[k], &lb);
+			const char *run = d->runs[c->id[k] >> 48];
+			return rl_fail(e, RL_EINPUT,
+				       "%s:%lu: repeats trial %llu of run %s in cell [%s], already read at %s:%lu",
+				       d->files[fb], lb, (unsigned long long)(c->id[k] & ((1ull << 48) - 1)),
+				       run[0] ? run : "(none)", label, d->files[fa], la);
 		}
-		free(c->ids); /* done with: the statistics need none of it */
-		c->ids = NULL;
+		free(c->id); /* done with: the statistics need none of it */
+		free(c->id_line);
+		c->id = NULL;
+		c->id_line = NULL;
 		c->n_ids = c->cap_ids = 0;
 	}
 	/* the cells in the order of their factors, whatever the rows' order:
 	   merged files and shuffled rounds give the same outputs */
-	qsort_r(d->cells, d->n_cells, sizeof *d->cells, cell_order, d);
+	if (d->n_cells > 1)
+		qsort_r(d->cells, d->n_cells, sizeof *d->cells, cell_order, d);
 	free(d->slots);
 	d->slots = NULL;
 	d->n_slots = 0;
@@ -698,7 +784,8 @@ void dataset_free(struct dataset *d)
 		free(c->nspi);
 		free(c->overlap);
 		free(c->seq);
-		free(c->ids);
+		free(c->id);
+		free(c->id_line);
 		free(c->nspi_boot);
 	}
 	free(d->cells);
@@ -709,6 +796,7 @@ void dataset_free(struct dataset *d)
 	for (unsigned i = 0; i < d->n_files; i++)
 		free(d->files[i]);
 	free(d->files);
+	free(d->line_base);
 	for (unsigned i = 0; i < d->n_runs; i++)
 		free(d->runs[i]);
 	free(d->runs);

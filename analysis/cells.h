@@ -5,12 +5,13 @@
  * a factor column a later harness adds splits cells with no change here.
  *
  * Counts stay exact integers end to end (uint64_t, sums in 128 bits). What
- * is held per usable trial, and why (32 bytes, plus 16 per row for the
- * duplicate check): the final value (8, for every statistic and the
+ * is held per usable trial, and why (20 bytes, plus 12 per row while the
+ * inputs are read): the final value (8, for every statistic and the
  * histogram), ns per increment (4, float: the cost median and its
  * bootstrap), the overlap (4, float: does loss need overlap), the trial's
- * place in the sweep (4: drift), and its identity (16: run, trial number,
- * file and line, to refuse a trial given twice and name both places). */
+ * place in the sweep (4: drift); while reading, its identity (8: run and
+ * trial number, to refuse a trial given twice) and its line (4, to name
+ * both places), freed once every input is read. */
 #ifndef RACESTAT_CELLS_H
 #define RACESTAT_CELLS_H
 
@@ -21,18 +22,12 @@
 
 enum check { CHK_NONE, CHK_EXACT, CHK_AT_MOST, CHK_UNTOUCHED };
 
-struct trial_id {
-	uint64_t trial;
-	uint32_t line;          /* the row's line in its file */
-	uint16_t run;           /* index into dataset.runs */
-	uint16_t file;          /* index into dataset.files */
-};
-
 struct cell {
 	char **factor;          /* values, one per factor column */
 	char *keybuf;           /* the values, joined, owned */
 	size_t keylen;
-	uint64_t hash;
+	uint64_t hash;           /* for the table (this build's) */
+	uint64_t name_hash;      /* FNV-1a of the key: the same everywhere, seeds the bootstrap */
 	uint64_t expected;
 	uint64_t procs, iters;
 	enum check check;
@@ -46,9 +41,12 @@ struct cell {
 	size_t n, cap;
 	int sorted;             /* final[] is sorted (and the parallel arrays no longer match it) */
 	float *nspi_boot;       /* resampled medians of nspi (boot.h), for costs and their ratios */
-	/* every row, for the duplicate check */
-	struct trial_id *ids;
+	/* every row, for the duplicate check: run index << 48 | trial number,
+	   and the row's line counted over all inputs (dataset.line_base) */
+	uint64_t *id;
+	uint32_t *id_line;
 	size_t n_ids, cap_ids;
+	int ids_rising;         /* every id so far above the one before: no repeat possible */
 	size_t lossy;           /* final < expected */
 	size_t gained;          /* final > expected (a violation for every check) */
 	size_t violations;      /* trials that broke the strategy's guarantee */
@@ -68,6 +66,8 @@ struct dataset {
 	size_t last;            /* the previous row's cell, the common case */
 	unsigned long rows;
 	char **files;           /* every input, for messages */
+	uint64_t *line_base;    /* lines before each file, over all inputs */
+	uint64_t lines;
 	unsigned n_files;
 	char **runs;            /* every run_id seen */
 	unsigned n_runs;

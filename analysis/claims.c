@@ -29,11 +29,6 @@ static int same_but(const struct dataset *d, const struct cell *a, const struct 
 	return 1;
 }
 
-static double share(const struct cell *c, size_t i)
-{
-	return (double)((long double)((i128)c->expected - (i128)c->final[i]) / (long double)c->expected);
-}
-
 int claims_pretrial(const struct dataset *d, struct pretrial *pt, struct rl_err *e)
 {
 	memset(pt, 0, sizeof *pt);
@@ -67,34 +62,47 @@ int claims_pretrial(const struct dataset *d, struct pretrial *pt, struct rl_err 
 		o->n_multi = total;
 		if (total == 0)
 			continue;
-		double *x = malloc(total * sizeof *x), *y = malloc(total * sizeof *y);
-		if (!x || !y) {
-			free(x);
-			free(y);
+		/* within each cell (procs x iters), then combined: pooled, the
+		   cells' differences in both loss and overlap would make a
+		   correlation that no cell shows */
+		double *rho = malloc(nc * sizeof *rho);
+		size_t *rn = malloc(nc * sizeof *rn), k = 0;
+		if (!rho || !rn) {
+			free(rho);
+			free(rn);
 			free(grouped);
 			claims_free(pt);
 			return rl_fail(e, RL_ESYS, "out of memory");
 		}
-		size_t k = 0;
 		for (size_t j = i; j < nc; j++) {
 			const struct cell *c = &d->cells[j];
 			if (c->check != CHK_AT_MOST || c->procs < 2 || !same_but(d, c0, c, fp, fi))
 				continue;
-			for (size_t t = 0; t < c->n; t++) {
-				x[k] = c->overlap[t];
-				y[k] = share(c, t);
+			for (size_t t = 0; t < c->n; t++)
 				if (c->overlap[t] == 0.0f) {
 					o->n0++;
 					o->k0 += c->final[t] < c->expected;
 				}
-				k++;
+			/* the share lost falls as the final value rises */
+			int rc = c->n >= 4 ? rank_spearman_cell(c->overlap, c->final, c->n, &rho[k]) : 1;
+			if (rc < 0) {
+				free(rho);
+				free(rn);
+				free(grouped);
+				claims_free(pt);
+				return rl_fail(e, RL_ESYS, "out of memory");
+			}
+			if (rc == 0) {
+				rho[k] = -rho[k];
+				rn[k++] = c->n;
 			}
 		}
+		o->n_cells = k;
 		if (o->n0 > 0)
 			interval_cp_upper(o->k0, o->n0, 0.05, &o->upper);
-		o->has_rho = rank_spearman(x, y, k, &o->rho, &o->lo, &o->hi, &o->p) == 0;
-		free(x);
-		free(y);
+		o->has_rho = k > 0 && rank_rho_combine(rho, rn, k, &o->rho, &o->lo, &o->hi, &o->p) == 0;
+		free(rho);
+		free(rn);
 	}
 	free(grouped);
 	/* drift: each cell's share lost against the trials' order */
@@ -104,15 +112,10 @@ int claims_pretrial(const struct dataset *d, struct pretrial *pt, struct rl_err 
 			continue;
 		struct drift_claim *dc = &pt->dr[pt->n_dr++];
 		dc->cell = c;
-		double *y = malloc(c->n * sizeof *y);
-		if (!y) {
-			claims_free(pt);
-			return rl_fail(e, RL_ESYS, "out of memory");
-		}
-		for (size_t t = 0; t < c->n; t++)
-			y[t] = share(c, t);
-		int rc = rank_kendall_order(c->seq, y, c->n, &dc->tau, &dc->z, &dc->p);
-		free(y);
+		/* against the final value: the share lost is its mirror */
+		int rc = rank_kendall_order(c->seq, c->final, c->n, &dc->tau, &dc->z, &dc->p);
+		dc->tau = -dc->tau;
+		dc->z = -dc->z;
 		if (rc < 0) {
 			claims_free(pt);
 			return rl_fail(e, RL_ESYS, "out of memory");
@@ -284,7 +287,8 @@ int write_claims_csv(FILE *f, const struct dataset *d, const struct summary *s,
 		num(f, 1, ov->rho);
 		num(f, 1, ov->lo);
 		num(f, 1, ov->hi);
-		fprintf(f, "%llu,,,Fisher-z interval (Bonett and Wright 2000)\n", (unsigned long long)ov->n_multi);
+		fprintf(f, "%llu,,,within each of %zu cells; combined on Fisher's z (Bonett and Wright 2000)\n",
+			(unsigned long long)ov->n_multi, ov->n_cells);
 	}
 
 	/* costs */

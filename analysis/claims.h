@@ -41,6 +41,7 @@ struct overlap_claim {
 	uint64_t n0, k0;          /* ... of which no two ran at once; lossy among them */
 	double upper;             /* exact 95 % upper bound on P(loss | no overlap) */
 	int has_rho;
+	size_t n_cells;           /* cells with a rho: combined over them */
 	double rho, lo, hi, p, p_holm;
 };
 

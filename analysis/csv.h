@@ -1,4 +1,5 @@
-/* csv.h - a streaming CSV reader: RFC 4180 quoting, CRLF or LF, any size. */
+/* csv.h - a streaming CSV reader: RFC 4180 quoting, CRLF or LF, any size;
+ * a file, a pipe ('-' for stdin) or a FIFO, plain, gzip or zstd. */
 #ifndef RACESTAT_CSV_H
 #define RACESTAT_CSV_H
 
@@ -12,12 +13,21 @@ struct csv_field {
 	size_t len;
 };
 
+enum csv_source { SRC_RAW, SRC_GZIP, SRC_ZSTD };
+
 struct csv_reader {
 	const char *path;
 	int fd;
+	enum csv_source kind;  /* told by the first bytes */
+	void *gz;              /* z_stream */
+	void *zs;              /* ZSTD_DStream */
+	char *zin;             /* compressed bytes (for raw input: only the peeked ones) */
+	size_t zin_len, zin_pos;
+	int raw_eof, stream_end;
 	char *buf;
 	size_t cap, len, pos;  /* buffer [pos, len) is unread */
 	int eof;
+	size_t quote_at, cr_at; /* next '"' and '\r' at or after pos (len: none; SIZE_MAX: not looked) */
 	unsigned long line;    /* physical line where the current record starts */
 	unsigned long next_line;
 	struct csv_field *f;

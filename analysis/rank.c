@@ -1,4 +1,5 @@
 /* rank.c - see rank.h. */
+#include "wide.h"
 #include "rank.h"
 
 #include <gsl/gsl_cdf.h>
@@ -236,25 +237,6 @@ int rank_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 
 /* ---- Hodges-Lehmann ---- */
 
-/* pairs (i, j) with b[j] - a[i] <= v (le) and < v (lt), by two pointers:
-   as a[i] grows, the threshold b[j] <= v + a[i] moves right */
-static void count_below(const double *a, size_t na, const double *b, size_t nb, double v,
-			uint64_t *le, uint64_t *lt)
-{
-	size_t jle = 0, jlt = 0;
-	uint64_t sle = 0, slt = 0;
-	for (size_t i = 0; i < na; i++) {
-		while (jle < nb && b[jle] - a[i] <= v)
-			jle++;
-		while (jlt < nb && b[jlt] - a[i] < v)
-			jlt++;
-		sle += jle;
-		slt += jlt;
-	}
-	*le = sle;
-	*lt = slt;
-}
-
 static uint64_t mix(uint64_t *x)
 {
 	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
@@ -263,58 +245,136 @@ static uint64_t mix(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
+/* The differences strictly inside (lo, hi): row i holds b[jlo_i, jhi_i) - a[i]. */
+struct bracket {
+	double lo, hi;
+	uint64_t le_lo, lt_hi; /* differences <= lo, and < hi */
+};
+
+/* walk the rows of the bracket, calling back for the candidates at the
+   sorted positions pos[0..m) (m = 0: every candidate, into out[]) */
+static void bracket_pick(const double *a, size_t na, const double *b, size_t nb,
+			 const struct bracket *br, const uint64_t *pos, size_t m, double *out)
+{
+	size_t jlo = 0, jhi = 0, next = 0;
+	uint64_t seen = 0;
+	for (size_t i = 0; i < na; i++) {
+		while (jlo < nb && b[jlo] - a[i] <= br->lo)
+			jlo++;
+		while (jhi < nb && b[jhi] - a[i] < br->hi)
+			jhi++;
+		if (jhi <= jlo)
+			continue;
+		uint64_t cnt = jhi - jlo;
+		if (m == 0) {
+			for (size_t j = jlo; j < jhi; j++)
+				out[seen++] = b[j] - a[i];
+			continue;
+		}
+		while (next < m && pos[next] < seen + cnt) {
+			out[next] = b[jlo + (pos[next] - seen)] - a[i];
+			next++;
+		}
+		if (next == m)
+			return;
+		seen += cnt;
+	}
+}
+
+#define KTH_SAMPLE 16384
+
 double rank_kth_difference(const double *a, size_t na, const double *b, size_t nb, uint64_t k)
 {
-	/* selection among the differences: keep [lo, hi] bracketing the k-th,
-	   pivot on a difference drawn from inside the bracket (a fixed
-	   generator: the same data give the same steps), count with two
-	   pointers; each round shrinks the candidates by a share on average */
-	double lo = b[0] - a[na - 1], hi = b[nb - 1] - a[0];
-	uint64_t le_lo, lt_lo, le_hi, lt_hi;
-	count_below(a, na, b, nb, lo, &le_lo, &lt_lo);
-	if (le_lo >= k)
-		return lo;
-	count_below(a, na, b, nb, hi, &le_hi, &lt_hi);
-	if (lt_hi < k)
-		return hi;
+	/* Selection among the na nb differences without forming them (after
+	   Floyd and Rivest 1975): keep a bracket (lo, hi) around the k-th;
+	   each round draws a sample of the candidates inside it (a fixed
+	   generator: the same data give the same steps; the first round draws
+	   pairs (i, j) directly), takes two sample values that bracket the
+	   k-th with high probability, and counts the differences below each
+	   with two pointers; once the bracket holds no more candidates than
+	   the data have values, they are listed and the k-th is selected.
+	   Each round shrinks the bracket about fortyfold. */
+	struct bracket br = {-INFINITY, INFINITY, 0, (uint64_t)na * nb};
+	uint64_t enum_max = na + nb > 65536 ? na + nb : 65536;
 	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
-	for (int round = 0; round < 400; round++) {
-		/* candidates strictly between lo and hi, the k-th among them */
-		uint64_t inside = lt_hi - le_lo;
-		if (inside == 0)
-			return hi;
-		uint64_t target = mix(&st) % inside;
-		double pivot = hi;
-		size_t jlo = 0, jhi = 0;
-		for (size_t i = 0; i < na; i++) {
-			while (jlo < nb && b[jlo] - a[i] <= lo)
-				jlo++;
-			while (jhi < nb && b[jhi] - a[i] < hi)
-				jhi++;
-			uint64_t cnt = jhi > jlo ? jhi - jlo : 0;
-			if (target < cnt) {
-				pivot = b[jlo + target] - a[i];
-				break;
-			}
-			target -= cnt;
+	uint64_t *pos = malloc(KTH_SAMPLE * sizeof *pos);
+	double *val = malloc(KTH_SAMPLE * sizeof *val);
+	double res = NAN;
+	if (!pos || !val)
+		goto out;
+	for (int round = 0;; round++) {
+		uint64_t inside = br.lt_hi - br.le_lo;
+		if (inside == 0) {
+			res = br.hi;
+			break;
 		}
-		uint64_t le, lt;
-		count_below(a, na, b, nb, pivot, &le, &lt);
-		if (lt < k && le >= k)
-			return pivot;
-		if (lt >= k) {
-			hi = pivot;
-			le_hi = le;
-			lt_hi = lt;
+		uint64_t t = k - br.le_lo; /* 1-based rank among the inside */
+		if (inside <= enum_max || round >= 64) {
+			double *all = malloc(inside * sizeof *all);
+			if (!all)
+				break;
+			bracket_pick(a, na, b, nb, &br, NULL, 0, all);
+			res = stat_select(all, inside, t - 1);
+			free(all);
+			break;
+		}
+		size_t s = KTH_SAMPLE;
+		if (round == 0) {
+			for (size_t i = 0; i < s; i++) {
+				uint64_t jb = mix(&st) % nb, ia = mix(&st) % na;
+				val[i] = b[jb] - a[ia];
+			}
 		} else {
-			lo = pivot;
-			le_lo = le;
-			lt_lo = lt;
+			for (size_t i = 0; i < s; i++)
+				pos[i] = mix(&st) % inside;
+			stat_sort_u64(pos, s);
+			bracket_pick(a, na, b, nb, &br, pos, s, val);
+		}
+		stat_sort(val, s);
+		double f = (double)t / (double)inside, q = f * (double)s;
+		double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
+		long i1 = (long)floor(q - d), i2 = (long)ceil(q + d);
+		double p1 = val[i1 < 0 ? 0 : i1], p2 = val[i2 >= (long)s ? (long)s - 1 : i2];
+		/* both pivots counted in one pass */
+		size_t j1le = 0, j1lt = 0, j2le = 0, j2lt = 0;
+		uint64_t le1 = 0, lt1 = 0, le2 = 0, lt2 = 0;
+		for (size_t i = 0; i < na; i++) {
+			while (j1le < nb && b[j1le] - a[i] <= p1)
+				j1le++;
+			while (j1lt < nb && b[j1lt] - a[i] < p1)
+				j1lt++;
+			while (j2le < nb && b[j2le] - a[i] <= p2)
+				j2le++;
+			while (j2lt < nb && b[j2lt] - a[i] < p2)
+				j2lt++;
+			le1 += j1le;
+			lt1 += j1lt;
+			le2 += j2le;
+			lt2 += j2lt;
+		}
+		if (k <= lt1) {
+			br.hi = p1;
+			br.lt_hi = lt1;
+		} else if (k <= le1) {
+			res = p1;
+			break;
+		} else if (k <= lt2) {
+			br.lo = p1;
+			br.le_lo = le1;
+			br.hi = p2;
+			br.lt_hi = lt2;
+		} else if (k <= le2) {
+			res = p2;
+			break;
+		} else {
+			br.lo = p2;
+			br.le_lo = le2;
 		}
 	}
-	(void)lt_lo;
-	(void)le_hi;
-	return (lo + hi) / 2.0; /* not reached in practice */
+out:
+	free(pos);
+	free(val);
+	return res;
 }
 
 /* the smallest u with P(U <= u) >= q, U the Mann-Whitney statistic of
@@ -388,19 +448,8 @@ int rank_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, 
 
 #define JT_PERMUTE_MAX 400 /* trials in a line: permutation p up to here, normal beyond */
 
-struct lv {
-	double v;
-	unsigned g;
-};
-
-static int lv_cmp(const void *x, const void *y)
-{
-	const struct lv *a = x, *b = y;
-	return a->v < b->v ? -1 : a->v > b->v;
-}
-
 /* JT of labels in value order, tie blocks given by their ends */
-static double jt_of(const unsigned *label, size_t N, const size_t *block_end, size_t nblocks,
+static double jt_of(const uint32_t *label, size_t N, const size_t *block_end, size_t nblocks,
 		    unsigned ng, double *before, double *inblk)
 {
 	double jt = 0.0;
@@ -426,6 +475,60 @@ static double jt_of(const unsigned *label, size_t N, const size_t *block_end, si
 	return jt;
 }
 
+/* JT from sorted groups: each level pair by two pointers, U counting a tie
+   as a half; the pooled ties by merging the groups' heads */
+static int jt_stream(const double *const *groups, const size_t *n, unsigned ng, double *jt,
+		     size_t *nblocks, double *t1, double *t2, double *t3)
+{
+	size_t *at = calloc(ng, sizeof *at);
+	if (!at)
+		return -1;
+	long double sum = 0.0L;
+	for (unsigned g = 0; g < ng; g++)
+		for (unsigned h = g + 1; h < ng; h++) {
+			const double *x = groups[g], *y = groups[h];
+			size_t lt = 0, le = 0;
+			uint64_t below = 0, tied = 0;
+			for (size_t j = 0; j < n[h]; j++) {
+				while (lt < n[g] && x[lt] < y[j])
+					lt++;
+				if (le < lt)
+					le = lt;
+				while (le < n[g] && x[le] <= y[j])
+					le++;
+				below += lt;
+				tied += le - lt;
+			}
+			sum += (long double)below + 0.5L * (long double)tied;
+		}
+	*jt = (double)sum;
+	size_t nb = 0;
+	for (;;) {
+		int any = 0;
+		double v = 0.0;
+		for (unsigned g = 0; g < ng; g++)
+			if (at[g] < n[g] && (!any || groups[g][at[g]] < v)) {
+				v = groups[g][at[g]];
+				any = 1;
+			}
+		if (!any)
+			break;
+		double t = 0.0;
+		for (unsigned g = 0; g < ng; g++)
+			while (at[g] < n[g] && groups[g][at[g]] == v) {
+				at[g]++;
+				t += 1.0;
+			}
+		*t1 += t * (t - 1) * (2 * t + 5);
+		*t2 += t * (t - 1) * (t - 2);
+		*t3 += t * (t - 1);
+		nb++;
+	}
+	free(at);
+	*nblocks = nb;
+	return 0;
+}
+
 int rank_jonckheere(const double *const *groups, const size_t *n, unsigned ng, gsl_rng *rng,
 		    unsigned reps, struct jt *out)
 {
@@ -440,34 +543,59 @@ int rank_jonckheere(const double *const *groups, const size_t *n, unsigned ng, g
 		out->p = 1.0;
 		return 0;
 	}
-	struct lv *all = malloc(N * sizeof *all);
-	unsigned *label = malloc(N * sizeof *label);
-	size_t *bend = malloc(N * sizeof *bend);
+	/* groups sorted, as the callers give them, and too many trials for the
+	   permutation p: JT and the ties straight from the groups (no copy) */
+	int stream = N > JT_PERMUTE_MAX || !rng || reps == 0;
+	for (unsigned g = 0; g < ng && stream; g++)
+		for (size_t i = 1; i < n[g] && stream; i++)
+			stream = groups[g][i - 1] <= groups[g][i];
+	uint64_t *all = NULL;
+	uint32_t *label = NULL;
+	size_t *bend = NULL, nb = 0;
 	double *before = malloc(2 * ng * sizeof *before);
-	if (!all || !label || !bend || !before) {
-		free(all);
-		free(label);
-		free(bend);
-		free(before);
-		return -1;
-	}
-	size_t k = 0;
-	for (unsigned g = 0; g < ng; g++)
-		for (size_t i = 0; i < n[g]; i++)
-			all[k++] = (struct lv){groups[g][i], g};
-	qsort(all, N, sizeof *all, lv_cmp);
-	size_t nb = 0;
 	double tsum1 = 0, tsum2 = 0, tsum3 = 0; /* over value ties: t(t-1)(2t+5), t(t-1)(t-2), t(t-1) */
-	for (size_t i = 0; i < N; i++) {
-		label[i] = all[i].g;
-		if (i + 1 == N || all[i + 1].v != all[i].v) {
-			bend[nb] = i + 1;
-			double t = (double)(bend[nb] - (nb ? bend[nb - 1] : 0));
-			tsum1 += t * (t - 1) * (2 * t + 5);
-			tsum2 += t * (t - 1) * (t - 2);
-			tsum3 += t * (t - 1);
-			nb++;
+	if (!before)
+		return -1;
+	if (stream) {
+		if (jt_stream(groups, n, ng, &out->stat, &nb, &tsum1, &tsum2, &tsum3) != 0) {
+			free(before);
+			return -1;
 		}
+	} else {
+		all = N <= UINT32_MAX ? malloc(N * sizeof *all) : NULL;
+		label = malloc(N * sizeof *label);
+		bend = malloc(N * sizeof *bend);
+		if (!all || !label || !bend) {
+			free(all);
+			free(label);
+			free(bend);
+			free(before);
+			return -1;
+		}
+		size_t k = 0;
+		for (unsigned g = 0; g < ng; g++)
+			for (size_t i = 0; i < n[g]; i++) {
+				label[k] = g;
+				all[k++] = stat_key_f64(groups[g][i]);
+			}
+		if (stat_sort_kv(all, label, N) != 0) {
+			free(all);
+			free(label);
+			free(bend);
+			free(before);
+			return -1;
+		}
+		for (size_t i = 0; i < N; i++) {
+			if (i + 1 == N || all[i + 1] != all[i]) {
+				bend[nb] = i + 1;
+				double t = (double)(bend[nb] - (nb ? bend[nb - 1] : 0));
+				tsum1 += t * (t - 1) * (2 * t + 5);
+				tsum2 += t * (t - 1) * (t - 2);
+				tsum3 += t * (t - 1);
+				nb++;
+			}
+		}
+		out->stat = jt_of(label, N, bend, nb, ng, before, before + ng);
 	}
 	double fN = (double)N, g1 = 0, g2 = 0, g3 = 0, sq = 0, pairs = 0, n1 = 0;
 	double seen = 0.0;
@@ -485,7 +613,6 @@ int rank_jonckheere(const double *const *groups, const size_t *n, unsigned ng, g
 	double var = (fN * (fN - 1) * (2 * fN + 5) - g1 - tsum1) / 72.0 +
 		     g2 * tsum2 / (36.0 * fN * (fN - 1) * (fN - 2) > 0 ? 36.0 * fN * (fN - 1) * (fN - 2) : 1) +
 		     g3 * tsum3 / (8.0 * fN * (fN - 1));
-	out->stat = jt_of(label, N, bend, nb, ng, before, before + ng);
 	/* tau-b: C - D over pairs in different levels = 2 JT - pairs */
 	double n0 = fN * (fN - 1) / 2.0, n2 = tsum3 / 2.0;
 	double den = sqrt((n0 - n1) * (n0 - n2));
@@ -522,18 +649,8 @@ int rank_jonckheere(const double *const *groups, const size_t *n, unsigned ng, g
 
 /* ---- Kendall against the order, Spearman ---- */
 
-struct xy {
-	double x, y;
-};
-
-static int x_cmp(const void *p, const void *q)
-{
-	const struct xy *a = p, *b = q;
-	return a->x < b->x ? -1 : a->x > b->x;
-}
-
 /* strict inversions (i < j, y[i] > y[j]) by merge sort */
-static uint64_t inversions(double *y, double *tmp, size_t n)
+static uint64_t inversions(uint64_t *y, uint64_t *tmp, size_t n)
 {
 	if (n < 2)
 		return 0;
@@ -556,25 +673,51 @@ static uint64_t inversions(double *y, double *tmp, size_t n)
 	return inv;
 }
 
-int rank_kendall_order(const uint32_t *x, const double *y, size_t n, double *tau, double *z,
+int rank_kendall_order(const uint32_t *x, const uint64_t *y, size_t n, double *tau, double *z,
 		       double *p)
 {
-	if (n < 2)
+	if (n < 2 || n > UINT32_MAX)
 		return -1;
-	struct xy *v = malloc(n * sizeof *v);
-	double *yy = malloc(n * sizeof *yy), *tmp = malloc(n * sizeof *tmp);
-	if (!v || !yy || !tmp) {
-		free(v);
+	/* y in the order of x: as it comes when x already rises (a sweep's
+	   rows), else through a sort of x carrying the indices */
+	int rising = 1;
+	for (size_t i = 1; i < n && rising; i++)
+		rising = x[i - 1] < x[i];
+	uint64_t *yy = NULL;
+	if (rising) {
+		if (!(yy = malloc(n * sizeof *yy)))
+			return -1;
+		memcpy(yy, y, n * sizeof *yy);
+	} else {
+		uint64_t *kx = malloc(n * sizeof *kx);
+		uint32_t *idx = malloc(n * sizeof *idx);
+		if (!kx || !idx) {
+			free(kx);
+			free(idx);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			kx[i] = x[i];
+			idx[i] = (uint32_t)i;
+		}
+		int sorted = stat_sort_kv(kx, idx, n);
+		free(kx);
+		yy = sorted == 0 ? malloc(n * sizeof *yy) : NULL;
+		if (!yy) {
+			free(idx);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			yy[i] = y[idx[i]];
+		free(idx);
+	}
+	uint64_t *tmp = malloc(n * sizeof *tmp);
+	if (!tmp) {
 		free(yy);
-		free(tmp);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		v[i] = (struct xy){(double)x[i], y[i]};
-	qsort(v, n, sizeof *v, x_cmp);
-	for (size_t i = 0; i < n; i++)
-		yy[i] = v[i].y;
 	uint64_t D = inversions(yy, tmp, n); /* yy is now sorted */
+	free(tmp);
 	double ty = 0, ty2 = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -585,9 +728,7 @@ int rank_kendall_order(const uint32_t *x, const double *y, size_t n, double *tau
 		ty2 += t * (t - 1) * (2 * t + 5);
 		i = j;
 	}
-	free(v);
 	free(yy);
-	free(tmp);
 	double fn = (double)n, n0 = fn * (fn - 1) / 2.0;
 	double C = n0 - (double)D - ty, S = C - (double)D;
 	double var = (fn * (fn - 1) * (2 * fn + 5) - ty2) / 18.0;
@@ -603,75 +744,140 @@ int rank_kendall_order(const uint32_t *x, const double *y, size_t n, double *tau
 	return 0;
 }
 
-struct iv {
-	double v;
-	size_t i;
-};
-
-static int iv_cmp(const void *p, const void *q)
+/* twice the midrank of each key (i + j + 1 for a tie block [i, j)) into
+   r2; the keys are sorted in place (with the indices: 16 bytes a key while
+   it lasts) */
+static int rank2_keys(uint32_t *key, size_t n, uint32_t *r2)
 {
-	const struct iv *a = p, *b = q;
-	return a->v < b->v ? -1 : a->v > b->v;
-}
-
-static int midranks(const double *x, size_t n, double *r)
-{
-	struct iv *v = malloc(n * sizeof *v);
-	if (!v)
+	uint32_t *at = malloc(n * sizeof *at);
+	if (!at)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		v[i] = (struct iv){x[i], i};
-	qsort(v, n, sizeof *v, iv_cmp);
+		at[i] = (uint32_t)i;
+	if (stat_sort_kv32(key, at, n) != 0) {
+		free(at);
+		return -1;
+	}
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		while (j < n && v[j].v == v[i].v)
+		while (j < n && key[j] == key[i])
 			j++;
-		double mid = ((double)i + (double)j + 1.0) / 2.0;
-		for (size_t k = i; k < j; k++)
-			r[v[k].i] = mid;
+		for (size_t m = i; m < j; m++)
+			r2[at[m]] = (uint32_t)(i + j + 1);
 		i = j;
 	}
-	free(v);
+	free(at);
 	return 0;
 }
 
-int rank_spearman(const double *x, const double *y, size_t n, double *rho, double *lo, double *hi,
-		  double *p)
+/* the same for 64-bit values: as 32-bit offsets from the least when they
+   span less than 2^32 (race's finals do), else by a sorted copy and a
+   binary search a value (slower, no more memory) */
+static int rank2_u64(const uint64_t *v, size_t n, uint32_t *r2)
 {
-	if (n < 4)
-		return -1;
-	double *rx = malloc(n * sizeof *rx), *ry = malloc(n * sizeof *ry);
-	if (!rx || !ry || midranks(x, n, rx) != 0 || midranks(y, n, ry) != 0) {
-		free(rx);
-		free(ry);
-		return -1;
+	uint64_t lo = v[0], hi = v[0];
+	for (size_t i = 1; i < n; i++) {
+		if (v[i] < lo) lo = v[i];
+		if (v[i] > hi) hi = v[i];
 	}
-	double mx = ((double)n + 1.0) / 2.0, sxy = 0, sxx = 0, syy = 0;
+	if (hi - lo <= UINT32_MAX) {
+		uint32_t *k = malloc(n * sizeof *k);
+		if (!k)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			k[i] = (uint32_t)(v[i] - lo);
+		int rc = rank2_keys(k, n, r2);
+		free(k);
+		return rc;
+	}
+	uint64_t *s = malloc(n * sizeof *s);
+	if (!s)
+		return -1;
+	memcpy(s, v, n * sizeof *s);
+	stat_sort_u64(s, n);
 	for (size_t i = 0; i < n; i++) {
-		double a = rx[i] - mx, b = ry[i] - mx;
-		sxy += a * b;
-		sxx += a * a;
-		syy += b * b;
+		size_t a = 0, b = n; /* first >= v[i] */
+		while (a < b) {
+			size_t m = a + (b - a) / 2;
+			if (s[m] < v[i]) a = m + 1; else b = m;
+		}
+		size_t first = a;
+		b = n; /* first > v[i] */
+		while (a < b) {
+			size_t m = a + (b - a) / 2;
+			if (s[m] <= v[i]) a = m + 1; else b = m;
+		}
+		r2[i] = (uint32_t)(first + a + 1);
 	}
+	free(s);
+	return 0;
+}
+
+/* floats that are not negative order as their bits */
+static int rank2_f32(const float *v, size_t n, uint32_t *r2)
+{
+	uint32_t *k = malloc(n * sizeof *k);
+	if (!k)
+		return -1;
+	memcpy(k, v, n * sizeof *k);
+	int rc = rank2_keys(k, n, r2);
+	free(k);
+	return rc;
+}
+
+int rank_spearman_cell(const float *x, const uint64_t *y, size_t n, double *rho)
+{
+	if (n < 4 || n >= UINT32_MAX / 2)
+		return -1;
+	uint32_t *rx = NULL, *ry = malloc(n * sizeof *ry);
+	int rc = -1;
+	/* one variable ranked at a time: at most 20 bytes a pair at once */
+	if (!ry || rank2_u64(y, n, ry) != 0 || !(rx = malloc(n * sizeof *rx)) ||
+	    rank2_f32(x, n, rx) != 0)
+		goto out;
+	/* Pearson of the midranks, in integers: each rank2 has mean n + 1 */
+	u128 sxy = 0, sxx = 0, syy = 0;
+	for (size_t i = 0; i < n; i++) {
+		sxy += (u128)((uint64_t)rx[i] * ry[i]);
+		sxx += (u128)((uint64_t)rx[i] * rx[i]);
+		syy += (u128)((uint64_t)ry[i] * ry[i]);
+	}
+	u128 m2 = (u128)n * (u128)(n + 1) * (u128)(n + 1);
+	long double cxy = (long double)sxy - (long double)m2, cxx = (long double)(sxx - m2),
+		    cyy = (long double)(syy - m2);
+	if (!(cxx > 0) || !(cyy > 0)) {
+		rc = 1; /* a constant variable: no correlation to speak of */
+		goto out;
+	}
+	double r = (double)(cxy / sqrtl(cxx * cyy));
+	*rho = r > 1.0 ? 1.0 : r < -1.0 ? -1.0 : r;
+	rc = 0;
+out:
 	free(rx);
 	free(ry);
-	if (!(sxx > 0.0) || !(syy > 0.0))
-		return 1; /* a constant variable: no correlation to speak of */
-	double r = sxy / sqrt(sxx * syy);
-	if (r > 1.0)
-		r = 1.0;
-	if (r < -1.0)
-		r = -1.0;
-	*rho = r;
-	double rr = fmin(fabs(r), 1.0 - 1e-12) * (r < 0 ? -1 : 1);
-	double zf = atanh(rr), se = sqrt((1.0 + rr * rr / 2.0) / ((double)n - 3.0));
-	*lo = tanh(zf - CONF_Z95 * se);
-	*hi = tanh(zf + CONF_Z95 * se);
-	if (*lo > r)
-		*lo = r;
-	if (*hi < r)
-		*hi = r;
-	double df = (double)n - 2.0, t = fabs(rr) * sqrt(df / (1.0 - rr * rr));
-	*p = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(t, df));
-	return 0;
+	return rc;
+}
+
+int rank_rho_combine(const double *rho, const size_t *n, size_t k, double *r, double *lo,
+		     double *hi, double *p)
+{
+	/* fixed-effect: each stratum's Fisher z weighted by the inverse of its
+	   variance (1 + rho^2 / 2) / (n - 3) (Bonett and Wright 2000) */
+	double sw = 0.0, swz = 0.0;
+	for (size_t i = 0; i < k; i++) {
+		if (n[i] < 4)
+			continue;
+		double rr = fmin(fabs(rho[i]), 1.0 - 1e-12) * (rho[i] < 0 ? -1 : 1);
+		double w = ((double)n[i] - 3.0) / (1.0 + rr * rr / 2.0);
+		sw += w;
+		swz += w * atanh(rr);
+	}
+	if (!(sw > 0.0))
+		return -1;
+	double zbar = swz / sw, se = 1.0 / sqrt(sw);
+	*r = tanh(zbar);
+	*lo = tanh(zbar - CONF_Z95 * se);
+	*hi = tanh(zbar + CONF_Z95 * se);
+	*p = fmin(1.0, 2.0 * gsl_cdf_ugaussian_Q(fabs(zbar) / se));
+	return isfinite(*r) && isfinite(*lo) && isfinite(*hi) && isfinite(*p) ? 0 : -1;
 }

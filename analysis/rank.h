@@ -68,12 +68,19 @@ int rank_jonckheere(const double *const *groups, const size_t *n, unsigned ng, g
 		    unsigned reps, struct jt *out);
 
 /* Kendall's tau-b of y against the order x (x all distinct), with the
-   normal p (tie-corrected variance). n >= 2. */
-int rank_kendall_order(const uint32_t *x, const double *y, size_t n, double *tau, double *z,
+   normal p (tie-corrected variance). n >= 2. Returns 1 when y is constant. */
+int rank_kendall_order(const uint32_t *x, const uint64_t *y, size_t n, double *tau, double *z,
 		       double *p);
 
-/* Spearman's rho (midranks) with its 95 % interval and the t-test p. n >= 4. */
-int rank_spearman(const double *x, const double *y, size_t n, double *rho, double *lo, double *hi,
-		  double *p);
+/* Spearman's rho of x against y (midranks, ties allowed), n >= 4, holding
+   8 bytes a pair and a sorted copy of one variable while ranking it.
+   Returns 1 when either variable is constant. */
+int rank_spearman_cell(const float *x, const uint64_t *y, size_t n, double *rho);
+
+/* k strata's rho (from n[i] pairs each) combined on Fisher's z by inverse
+   variance weights (Bonett and Wright 2000), with a 95 % interval and the
+   two-sided normal p. Strata with n < 4 are left out; -1 if none is left. */
+int rank_rho_combine(const double *rho, const size_t *n, size_t k, double *r, double *lo,
+		     double *hi, double *p);
 
 #endif

@@ -133,6 +133,22 @@ static void sort_rec(double *x, size_t n, int depth)
 	insertion(x, n);
 }
 
+double stat_select(double *x, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
+	while (hi - lo > 1) {
+		size_t lt, gt;
+		partition3(x, lo, hi, median3(x[lo], x[lo + (hi - lo) / 2], x[hi - 1]), &lt, &gt);
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			break; /* x[k] == p */
+	}
+	return x[k];
+}
+
 double stat_median_select(double *x, size_t n)
 {
 	/* quickselect the two middle order statistics, then interpolate as
@@ -233,28 +249,152 @@ void stat_sort_u64(uint64_t *x, size_t n)
 	free(tmp);
 }
 
+uint64_t stat_key_f64(double v)
+{
+	uint64_t u;
+	memcpy(&u, &v, sizeof u);
+	if (v == 0.0)
+		u = 0; /* -0 and +0 are one value */
+	return u >> 63 ? ~u : u | (1ull << 63);
+}
+
+int stat_sort_kv(uint64_t *key, uint32_t *val, size_t n)
+{
+	if (n < 2)
+		return 0;
+	uint64_t *tk = malloc(n * sizeof *tk);
+	uint32_t *tv = malloc(n * sizeof *tv);
+	if (!tk || !tv) {
+		free(tk);
+		free(tv);
+		return -1;
+	}
+	/* 11-bit digits: six passes at most, fewer when keys share digits; a
+	   pass whose digit is the same in every key is skipped */
+	uint64_t lo = key[0], hi = key[0];
+	for (size_t i = 1; i < n; i++) {
+		lo &= key[i];
+		hi |= key[i];
+	}
+	uint64_t varying = lo ^ hi;
+	uint64_t *sk = key, *dk = tk;
+	uint32_t *sv = val, *dv = tv;
+	for (unsigned shift = 0; shift < 64; shift += 11) {
+		if (((varying >> shift) & 0x7ff) == 0)
+			continue;
+		size_t count[2048] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(sk[i] >> shift) & 0x7ff]++;
+		size_t pos = 0;
+		for (unsigned d = 0; d < 2048; d++) {
+			size_t c = count[d];
+			count[d] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[(sk[i] >> shift) & 0x7ff]++;
+			dk[at] = sk[i];
+			dv[at] = sv[i];
+		}
+		uint64_t *t = sk;
+		sk = dk;
+		dk = t;
+		uint32_t *u = sv;
+		sv = dv;
+		dv = u;
+	}
+	if (sk != key) {
+		memcpy(key, sk, n * sizeof *key);
+		memcpy(val, sv, n * sizeof *val);
+	}
+	free(tk);
+	free(tv);
+	return 0;
+}
+
+int stat_sort_kv32(uint32_t *key, uint32_t *val, size_t n)
+{
+	if (n < 2)
+		return 0;
+	uint32_t *tk = malloc(n * sizeof *tk), *tv = malloc(n * sizeof *tv);
+	if (!tk || !tv) {
+		free(tk);
+		free(tv);
+		return -1;
+	}
+	uint32_t lo = key[0], hi = key[0];
+	for (size_t i = 1; i < n; i++) {
+		lo &= key[i];
+		hi |= key[i];
+	}
+	uint32_t varying = lo ^ hi, *sk = key, *dk = tk, *sv = val, *dv = tv;
+	for (unsigned shift = 0; shift < 32; shift += 11) {
+		if (((varying >> shift) & 0x7ff) == 0)
+			continue;
+		size_t count[2048] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(sk[i] >> shift) & 0x7ff]++;
+		size_t pos = 0;
+		for (unsigned d = 0; d < 2048; d++) {
+			size_t c = count[d];
+			count[d] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[(sk[i] >> shift) & 0x7ff]++;
+			dk[at] = sk[i];
+			dv[at] = sv[i];
+		}
+		uint32_t *t = sk;
+		sk = dk;
+		dk = t;
+		t = sv;
+		sv = dv;
+		dv = t;
+	}
+	if (sk != key) {
+		memcpy(key, sk, n * sizeof *key);
+		memcpy(val, sv, n * sizeof *val);
+	}
+	free(tk);
+	free(tv);
+	return 0;
+}
+
+static void heapsort_f(float *x, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		for (size_t r = i;;) {
+			size_t c = 2 * r + 1;
+			if (c >= n) break;
+			if (c + 1 < n && x[c + 1] > x[c]) c++;
+			if (!(x[c] > x[r])) break;
+			float t = x[c]; x[c] = x[r]; x[r] = t; r = c;
+		}
+	for (size_t end = n; end-- > 1;) {
+		float t = x[0]; x[0] = x[end]; x[end] = t;
+		for (size_t r = 0;;) {
+			size_t c = 2 * r + 1;
+			if (c >= end) break;
+			if (c + 1 < end && x[c + 1] > x[c]) c++;
+			if (!(x[c] > x[r])) break;
+			t = x[c]; x[c] = x[r]; x[r] = t; r = c;
+		}
+	}
+}
+
 void stat_sort_f(float *x, size_t n)
 {
-	/* non-negative floats order as their bit patterns; others are sorted
-	   as doubles */
+	/* non-negative floats order as their bit patterns: a radix sort; with
+	   a negative value, or no memory for the radix, a heapsort in place */
 	int plain = 1;
 	for (size_t i = 0; i < n && plain; i++)
 		plain = x[i] >= 0.0f;
-	if (!plain || n < 256) {
-		double *d = malloc(n * sizeof *d);
-		if (!d)
-			return;
-		for (size_t i = 0; i < n; i++)
-			d[i] = x[i];
-		stat_sort(d, n);
-		for (size_t i = 0; i < n; i++)
-			x[i] = (float)d[i];
-		free(d);
+	uint32_t *k = (uint32_t *)(void *)x, *tmp = plain && n >= 256 ? malloc(n * sizeof *tmp) : NULL;
+	if (!tmp) {
+		heapsort_f(x, n);
 		return;
 	}
-	uint32_t *k = (uint32_t *)(void *)x, *tmp = malloc(n * sizeof *tmp);
-	if (!tmp)
-		return;
 	uint32_t *src = k, *dst = tmp;
 	for (unsigned shift = 0; shift < 32; shift += 8) {
 		size_t count[256] = {0};

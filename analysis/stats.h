@@ -15,10 +15,18 @@
 void stat_sort(double *x, size_t n);
 void stat_sort_f(float *x, size_t n);
 void stat_sort_u64(uint64_t *x, size_t n);
+/* A key that orders as the double v does (v not NaN; -0 as +0). */
+uint64_t stat_key_f64(double v);
+/* Sort key[] ascending carrying val[] along, stably (LSD radix); n must fit
+   in 32 bits for the values to be indices. Returns -1 without memory. */
+int stat_sort_kv(uint64_t *key, uint32_t *val, size_t n);
+int stat_sort_kv32(uint32_t *key, uint32_t *val, size_t n);
 
 /* The median (as stat_quantile(sorted, n, 0.5) would give) in linear time;
    reorders x. n >= 1. */
 double stat_median_select(double *x, size_t n);
+/* The k-th smallest (0-based, k < n) in linear expected time; reorders x. */
+double stat_select(double *x, size_t n, size_t k);
 
 /* Quantile p of sorted data, linear interpolation between order statistics
    (as gsl_stats_quantile_from_sorted_data). n >= 1. */

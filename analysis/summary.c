@@ -60,7 +60,7 @@ int summarize(struct cell *c, uint64_t seed, unsigned reps, struct summary *s, s
 	free(c->nspi_boot);
 	c->nspi_boot = NULL;
 	if (reps > 0) {
-		gsl_rng *r1 = boot_rng(seed, c->hash, 1), *r2 = boot_rng(seed, c->hash, 2);
+		gsl_rng *r1 = boot_rng(seed, c->name_hash, 1), *r2 = boot_rng(seed, c->name_hash, 2);
 		int brc = boot_median_u64(x, n, reps, r1, &s->final_median_lo, &s->final_median_hi);
 		c->nspi_boot = brc == 0 ? boot_median_draws_f(c->nspi, n, reps, r2) : NULL;
 		if (!c->nspi_boot || boot_interval(c->nspi_boot, reps, &s->ns_per_inc_lo, &s->ns_per_inc_hi) != 0)

@@ -518,7 +518,7 @@ int sweep_dry_run(const struct sweep_request *rq, FILE *out, struct rl_err *e)
 			worker_kind_name(c->spec.workers), launch_mode_name(c->spec.launch),
 			pin_mode_name(c->spec.pin), start_mode_name(c->spec.start),
 			region_kind_name(c->spec.region), c->spec.procs, it, (unsigned long long)c->planned,
-			(unsigned long long)c->block, where, t);
+			(unsigned long long)(c->block < c->planned ? c->block : c->planned), where, t);
 	}
 	free(extra);
 	free(pl);
