@@ -41,7 +41,7 @@ BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/g
 DEB_PKGS := gcc make pkg-config libgsl-dev libhwloc-dev zlib1g-dev libzstd-dev gnuplot-nox python3-matplotlib \
 	poppler-utils binutils perl procps util-linux git datamash zstd
 
-.PHONY: all deps test bench bench-large clean report report-files fuzz FORCE
+.PHONY: all deps test bench bench-large reproduce clean report report-files fuzz FORCE
 .SECONDEXPANSION:
 all: $(B)/race $(B)/racestat
 
@@ -109,7 +109,7 @@ bench-large: all $(BENCH_BIN)
 
 clean:
 	rm -rf $(B) report/out results/*.csv results/*.csv.meta results/*.part* \
-		$(patsubst experiments/%.conf,results/%,$(wildcard experiments/*.conf))
+		$(patsubst experiments/%.conf,results/%,$(wildcard experiments/*.conf)) results/reproduce
 
 # C unit tests (TAP), run by tests/*.t wrappers
 $(B)/tests/stats_test: tests/unit/stats_test.c $(filter-out $(B)/analysis/main.o,$(STAT_OBJ))
@@ -132,6 +132,21 @@ $(B)/bench/forkloop: tests/bench/forkloop.c
 $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+# ---------------------------------------------------------------- reproduce --
+# make reproduce BASE=path/to/published.csv (its .meta beside it): the same
+# sweep run here (race --like), compared cell by cell (racestat --compare),
+# and report/out/reproduce/report.html. BASE reaches the commands as an
+# environment variable, never as command text.
+REPRO_DIR ?= results
+REPRO_OUT ?= report/out/reproduce
+reproduce: all
+	@[ -n "$$BASE" ] || { echo "usage: make reproduce BASE=path/to/published.csv"; exit 2; }
+	@mkdir -p $(REPRO_DIR)
+	@$(B)/race --like "$$BASE" -o $(REPRO_DIR)/reproduce.csv; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	@$(B)/racestat --compare "$$BASE" $(REPRO_DIR)/reproduce.csv -o $(REPRO_DIR)/reproduce
+	@MPLBACKEND=Agg $(PYTHON) report/racereport.py --reproduce $(REPRO_DIR)/reproduce --base "$$BASE" \
+		--new $(REPRO_DIR)/reproduce.csv --out $(REPRO_OUT)
 
 # ------------------------------------------------------------------ report --
 # make report [EXPERIMENT=experiments/other.conf]

@@ -79,8 +79,7 @@ static int same_line(const struct dataset *d, size_t f, const struct cell *a, co
 	return 1;
 }
 
-/* shares lost, ascending, from the sorted finals (malloc'd) */
-static double *shares(const struct cell *c)
+double *cell_shares(const struct cell *c)
 {
 	double *v = malloc((c->n ? c->n : 1) * sizeof *v);
 	if (!v)
@@ -291,7 +290,7 @@ int compare_build(const struct dataset *d, const struct summary *s, uint64_t see
 				const char *pf = exact ? "control-pairs" : "pairs";
 				const char *tf = exact ? "control-trends" : "trends";
 				for (unsigned g = 0; g < ng && rc == 0; g++)
-					if (!(fr[g] = shares(line[g])))
+					if (!(fr[g] = cell_shares(line[g])))
 						rc = rl_fail(e, RL_ESYS, "out of memory");
 				if (numeric)
 					for (unsigned g = 0; rc == 0 && g + 1 < ng; g++)

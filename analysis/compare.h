@@ -56,6 +56,10 @@ void compare_free(struct comparison *c);
 
 int write_compare_csv(FILE *f, const struct dataset *d, const struct comparison *c);
 
+/* A summarized cell's shares lost, ascending (from its sorted finals;
+   malloc'd, NULL without memory). */
+double *cell_shares(const struct cell *c);
+
 /* Is factor i numeric (every level a count)? */
 int factor_numeric(const struct dataset *d, size_t i);
 

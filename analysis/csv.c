@@ -149,6 +149,28 @@ int csv_reader_open(struct csv_reader *r, const char *path, struct rl_err *e)
 	return 0;
 }
 
+int csv_reader_open_mem(struct csv_reader *r, const char *name, const char *text, size_t len,
+			struct rl_err *e)
+{
+	memset(r, 0, sizeof *r);
+	r->path = name;
+	r->fd = -1;
+	r->cap = len + 1;
+	r->buf = malloc(r->cap + 1);
+	r->fcap = 32;
+	r->f = malloc(r->fcap * sizeof *r->f);
+	if (!r->buf || !r->f) {
+		csv_reader_close(r);
+		return rl_fail(e, RL_ESYS, "%s: out of memory", name);
+	}
+	memcpy(r->buf, text, len);
+	r->len = len;
+	r->eof = r->raw_eof = r->stream_end = 1;
+	r->next_line = 1;
+	r->quote_at = r->cr_at = SIZE_MAX;
+	return 0;
+}
+
 void csv_reader_close(struct csv_reader *r)
 {
 	if (r->fd > STDIN_FILENO)

@@ -35,6 +35,9 @@ struct csv_reader {
 };
 
 int csv_reader_open(struct csv_reader *r, const char *path, struct rl_err *e);
+/* The same over text in memory (copied), `name` for messages. */
+int csv_reader_open_mem(struct csv_reader *r, const char *name, const char *text, size_t len,
+			struct rl_err *e);
 /* Next record into r->f[0..nf). Returns 1 with a record, 0 at end, <0 on error. */
 int csv_reader_next(struct csv_reader *r, struct rl_err *e);
 void csv_reader_close(struct csv_reader *r);

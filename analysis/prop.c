@@ -58,8 +58,14 @@ double prop_fisher(uint64_t ka, uint64_t na, uint64_t kb, uint64_t nb)
 int prop_newcombe(uint64_t ka, uint64_t na, uint64_t kb, uint64_t nb, double *diff, double *lo,
 		  double *hi)
 {
+	return prop_newcombe_z(ka, na, kb, nb, CONF_Z95, diff, lo, hi);
+}
+
+int prop_newcombe_z(uint64_t ka, uint64_t na, uint64_t kb, uint64_t nb, double z, double *diff,
+		    double *lo, double *hi)
+{
 	double l1, u1, l2, u2;
-	if (interval_wilson(ka, na, &l1, &u1) != 0 || interval_wilson(kb, nb, &l2, &u2) != 0)
+	if (interval_wilson_z(ka, na, z, &l1, &u1) != 0 || interval_wilson_z(kb, nb, z, &l2, &u2) != 0)
 		return -1;
 	double p1 = (double)ka / (double)na, p2 = (double)kb / (double)nb;
 	*diff = p2 - p1;

@@ -17,6 +17,9 @@ double prop_fisher(uint64_t ka, uint64_t na, uint64_t kb, uint64_t nb);
 /* p_b - p_a with its 95 % interval. */
 int prop_newcombe(uint64_t ka, uint64_t na, uint64_t kb, uint64_t nb, double *diff, double *lo,
 		  double *hi);
+/* ... at the normal quantile z (1.644854: the 90 % interval of a TOST at 5 %) */
+int prop_newcombe_z(uint64_t ka, uint64_t na, uint64_t kb, uint64_t nb, double z, double *diff,
+		    double *lo, double *hi);
 
 /* Holm-adjusted p-values of p[0..m), into adj (may be the same array). */
 int prop_holm(const double *p, size_t m, double *adj);

@@ -405,7 +405,13 @@ static long qwilcox(double q, size_t m, size_t n, struct rank_cache *cache)
 int rank_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, int exact,
 			struct rank_cache *cache, struct hl *out)
 {
-	if (na == 0 || nb == 0)
+	return rank_hodges_lehmann_at(a, na, b, nb, exact, 0.05, cache, out);
+}
+
+int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t nb, int exact,
+			   double alpha, struct rank_cache *cache, struct hl *out)
+{
+	if (na == 0 || nb == 0 || !(alpha > 0.0 && alpha < 1.0))
 		return -1;
 	uint64_t M = (uint64_t)na * nb;
 	if (M % 2)
@@ -414,7 +420,7 @@ int rank_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, 
 		out->shift = (rank_kth_difference(a, na, b, nb, M / 2) +
 			      rank_kth_difference(a, na, b, nb, M / 2 + 1)) / 2.0;
 	uint64_t k;
-	long q = exact ? qwilcox(0.025, na, nb, cache) : -1;
+	long q = exact ? qwilcox(alpha / 2.0, na, nb, cache) : -1;
 	if (q >= 0) {
 		k = q == 0 ? 1 : (uint64_t)q; /* as R's wilcox.test does */
 	} else {
@@ -430,7 +436,8 @@ int rank_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, 
 		free(t.ca);
 		free(t.cb);
 		double var = (double)na * (double)nb / 12.0 * ((fn + 1.0) - tiesum / (fn * (fn - 1.0)));
-		double kk = floor((double)M / 2.0 - CONF_Z95 * sqrt(var > 0.0 ? var : 0.0));
+		double z = gsl_cdf_ugaussian_Pinv(1.0 - alpha / 2.0);
+		double kk = floor((double)M / 2.0 - z * sqrt(var > 0.0 ? var : 0.0));
 		k = kk < 1.0 ? 1 : (uint64_t)kk;
 	}
 	if (k > M)

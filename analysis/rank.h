@@ -53,6 +53,9 @@ struct hl {
    distribution of U (small samples), else from its normal approximation. */
 int rank_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, int exact,
 			struct rank_cache *cache, struct hl *out);
+/* ... with a 1 - alpha interval (0.10: the 90 % interval of a TOST at 5 %) */
+int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t nb, int exact,
+			   double alpha, struct rank_cache *cache, struct hl *out);
 
 struct jt {
 	double stat;       /* JT = sum over level pairs i < j of U_ij */

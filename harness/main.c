@@ -59,6 +59,9 @@ static void usage(FILE *f)
 		"                            95 %% interval is at most H (needs --max-trials)\n"
 		"      --max-trials N        with --until: the most trials a cell runs\n"
 		"      --time-budget SEC     start no block after this long (resume continues)\n"
+		"      --shard K/N|slurm     run the K-th of N shards of the sweep (every N-th cell);\n"
+		"                            slurm: K and N from the job array task\n"
+		"      --like CSV            run the sweep CSV was made by (from CSV.meta), here\n"
 		"      --dry-run             print the plan (cells, trials, placement, time) and stop\n"
 		"      --meta FILE           write the .meta here (needed for -o - or a device)\n"
 		"  -q, --quiet               no progress line\n"
@@ -121,6 +124,26 @@ static int output_path(const struct settings *s, const char *file, int explicit_
 	return 0;
 }
 
+/* Options on the command line override every part of the sweep (and the
+   top level's name and output, when top is given); then the part is checked. */
+static int apply_options(struct settings *part, struct settings *top, const struct cli_pair *pairs,
+			 unsigned npairs, struct rl_err *e)
+{
+	for (unsigned i = 0; i < npairs; i++) {
+		char where[64];
+		snprintf(where, sizeof where, "--%s", pairs[i].key);
+		for (char *q = where; *q; q++)
+			if (*q == '_')
+				*q = '-';
+		int rc = settings_set(part, pairs[i].key, pairs[i].value, where, e);
+		if (rc != 0)
+			return rc;
+		if (top)
+			settings_set(top, pairs[i].key, pairs[i].value, where, e);
+	}
+	return settings_check(part, e);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -139,6 +162,8 @@ int main(int argc, char **argv)
 		{"until", required_argument, NULL, 'U'},
 		{"max-trials", required_argument, NULL, 'X'},
 		{"time-budget", required_argument, NULL, 'G'},
+		{"shard", required_argument, NULL, 'H'},
+		{"like", required_argument, NULL, 'K'},
 		{"dry-run", no_argument, NULL, 'Y'},
 		{"region", required_argument, NULL, 'R'},
 		{"trial-timeout", required_argument, NULL, 'T'},
@@ -154,7 +179,7 @@ int main(int argc, char **argv)
 	struct cli_pair pairs[64];
 	unsigned npairs = 0;
 	int quiet = 0, resume = 0, explicit_o = 0, dry = 0, c;
-	const char *meta_path = NULL;
+	const char *meta_path = NULL, *like = NULL;
 	struct rl_err e = {0};
 
 	/* the command line as typed, before getopt permutes argv */
@@ -184,6 +209,8 @@ int main(int argc, char **argv)
 		case 'U': key = "until"; break;
 		case 'X': key = "max_trials"; break;
 		case 'G': key = "time_budget"; break;
+		case 'H': key = "shard"; break;
+		case 'K': like = optarg; break;
 		case 'Y': dry = 1; break;
 		case 'R': key = "region"; break;
 		case 'T': key = "trial_timeout"; break;
@@ -231,36 +258,40 @@ int main(int argc, char **argv)
 	settings_defaults(&s);
 	unsigned nplan = 0;
 	int rc_in = 0;
-	if (file) {
-		default_experiment(file, s.experiment, sizeof s.experiment);
-		rc_in = settings_load(&s, file, 1, &e);
-	}
-	for (unsigned k = 0; rc_in == 0 && k < (s.n_includes ? s.n_includes : 1); k++) {
-		struct settings *sub = &plan[nplan++];
-		*sub = s;
-		sub->n_includes = 0;
-		if (s.n_includes) {
-			default_experiment(s.includes[k], sub->experiment, sizeof sub->experiment);
-			rc_in = settings_load(sub, s.includes[k], 0, &e);
-			for (unsigned j = 0; rc_in == 0 && j < k; j++)
-				if (plan[j].file_dev == sub->file_dev && plan[j].file_ino == sub->file_ino)
-					rc_in = rl_fail(&e, RL_EINPUT, "%s: includes %s a second time", s.include_where[k],
-							s.includes[k]);
-			if (rc_in == 0 && sub->file_dev == s.file_dev && sub->file_ino == s.file_ino)
-				rc_in = rl_fail(&e, RL_EINPUT, "%s: includes itself", s.include_where[k]);
-		}
-		for (unsigned i = 0; rc_in == 0 && i < npairs; i++) {
-			char where[64];
-			snprintf(where, sizeof where, "--%s", pairs[i].key);
-			for (char *q = where; *q; q++)
-				if (*q == '_')
-					*q = '-';
-			rc_in = settings_set(sub, pairs[i].key, pairs[i].value, where, &e);
-			if (rc_in == 0 && (k == 0 || !s.n_includes))
-				settings_set(&s, pairs[i].key, pairs[i].value, where, &e);
-		}
+	if (like) {
+		/* the sweep another CSV was made by, its parts as they were */
+		uint64_t seed;
+		if (file)
+			rc_in = rl_fail(&e, RL_EINPUT, "--like %s and the experiment file %s: one or the other",
+					like, file);
+		else
+			rc_in = settings_like(plan, &nplan, &seed, like, &e);
 		if (rc_in == 0)
-			rc_in = settings_check(sub, &e);
+			s = plan[0];
+		for (unsigned k = 0; rc_in == 0 && k < nplan; k++)
+			rc_in = apply_options(&plan[k], k == 0 ? &s : NULL, pairs, npairs, &e);
+	} else {
+		if (file) {
+			default_experiment(file, s.experiment, sizeof s.experiment);
+			rc_in = settings_load(&s, file, 1, &e);
+		}
+		for (unsigned k = 0; rc_in == 0 && k < (s.n_includes ? s.n_includes : 1); k++) {
+			struct settings *sub = &plan[nplan++];
+			*sub = s;
+			sub->n_includes = 0;
+			if (s.n_includes) {
+				default_experiment(s.includes[k], sub->experiment, sizeof sub->experiment);
+				rc_in = settings_load(sub, s.includes[k], 0, &e);
+				for (unsigned j = 0; rc_in == 0 && j < k; j++)
+					if (plan[j].file_dev == sub->file_dev && plan[j].file_ino == sub->file_ino)
+						rc_in = rl_fail(&e, RL_EINPUT, "%s: includes %s a second time",
+								s.include_where[k], s.includes[k]);
+				if (rc_in == 0 && sub->file_dev == s.file_dev && sub->file_ino == s.file_ino)
+					rc_in = rl_fail(&e, RL_EINPUT, "%s: includes itself", s.include_where[k]);
+			}
+			if (rc_in == 0)
+				rc_in = apply_options(sub, k == 0 || !s.n_includes ? &s : NULL, pairs, npairs, &e);
+		}
 	}
 	if (rc_in != 0) {
 		fprintf(stderr, "race: %s\n", e.msg);

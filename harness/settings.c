@@ -30,6 +30,7 @@ const struct settings_key settings_keys[] = {
 	{"until", "p_loss_ci=H|lost_frac_ci=H", "run each cell until its 95 % interval's half-width <= H"},
 	{"max_trials", "N", "with until: the most trials a cell runs (required)"},
 	{"time_budget", "SECONDS", "stop starting blocks after this long (the sweep stays resumable)"},
+	{"shard", "K/N|slurm", "run the K-th of N shards (every N-th cell); slurm: from the array task"},
 	{"include", "FILE", "(files only) run another experiment file too, into the same CSV"},
 	{"trial_timeout", "SECONDS", "kill a trial that runs longer (watchdog)"},
 	{"output", "FILE", "CSV path ('-' for stdout)"},
@@ -225,6 +226,64 @@ static int valid_name(const char *v)
 	return 1;
 }
 
+/* a whole number from the environment, for --shard slurm; 1 when unset and
+   not needed */
+static int env_count(const char *name, int need, unsigned long *out, const char *where,
+		     struct rl_err *e)
+{
+	const char *v = getenv(name);
+	if (!v || !*v) {
+		if (!need)
+			return 1;
+		return rl_fail(e, RL_EINPUT, "%s: shard slurm needs %s (is this a job array task?)", where, name);
+	}
+	char *end;
+	errno = 0;
+	unsigned long x = strtoul(v, &end, 10);
+	if (*end || errno || v[0] == '-' || x > 100000000)
+		return rl_fail(e, RL_EINPUT, "%s: %s '%.32s' is not a whole number", where, name, v);
+	*out = x;
+	return 0;
+}
+
+#define MAX_SHARDS 100000
+
+/* K/N (1 <= K <= N), or slurm: K and N from the array task's variables */
+static int set_shard(struct settings *s, const char *v, const char *where, struct rl_err *e)
+{
+	unsigned long k, n;
+	if (strcmp(v, "slurm") == 0) {
+		unsigned long id, min = 0, count, step = 1;
+		int rc;
+		if ((rc = env_count("SLURM_ARRAY_TASK_ID", 1, &id, where, e)) != 0 ||
+		    (rc = env_count("SLURM_ARRAY_TASK_COUNT", 1, &count, where, e)) != 0)
+			return rc;
+		if ((rc = env_count("SLURM_ARRAY_TASK_MIN", 0, &min, where, e)) < 0 ||
+		    (rc = env_count("SLURM_ARRAY_TASK_STEP", 0, &step, where, e)) < 0)
+			return rc;
+		if (step == 0 || id < min || (id - min) % step != 0 || (id - min) / step >= count ||
+		    count > MAX_SHARDS)
+			return rl_fail(e, RL_EINPUT, "%s: array task %lu is not one of %lu tasks from %lu by %lu",
+				       where, id, count, min, step);
+		k = (id - min) / step + 1;
+		n = count;
+	} else {
+		char *end;
+		errno = 0;
+		k = strtoul(v, &end, 10);
+		if (end == v || *end != '/' || v[0] == '-' || errno)
+			return rl_fail(e, RL_EINPUT, "%s: shard '%s' must be K/N (1 <= K <= N) or slurm", where, v);
+		const char *q = end + 1;
+		n = strtoul(q, &end, 10);
+		if (end == q || *end || *q == '-' || errno || k < 1 || k > n || n > MAX_SHARDS)
+			return rl_fail(e, RL_EINPUT, "%s: shard '%s' must be K/N (1 <= K <= N <= %d) or slurm",
+				       where, v, MAX_SHARDS);
+	}
+	s->shard_k = (unsigned)k;
+	s->shard_n = (unsigned)n;
+	return 0;
+}
+
 int settings_set(struct settings *s, const char *key, const char *v, const char *where,
 		 struct rl_err *e)
 {
@@ -294,6 +353,8 @@ int settings_set(struct settings *s, const char *key, const char *v, const char 
 			s->order = (enum order_mode)l.v[0];
 		return rc;
 	}
+	if (strcmp(key, "shard") == 0)
+		return set_shard(s, v, where, e);
 	if (strcmp(key, "output") == 0) {
 		if (!*v || strlen(v) >= sizeof s->output)
 			return rl_fail(e, RL_EINPUT, "%s: output path is empty or too long", where);
@@ -301,6 +362,76 @@ int settings_set(struct settings *s, const char *key, const char *v, const char 
 		return 0;
 	}
 	return rl_fail(e, RL_EINPUT, "%s: unknown key '%s'", where, key);
+}
+
+int settings_like(struct settings *parts, unsigned *nparts, uint64_t *seed, const char *csv,
+		  struct rl_err *e)
+{
+	char meta[4200];
+	snprintf(meta, sizeof meta, "%s.meta", csv);
+	FILE *f = fopen(meta, "re");
+	if (!f)
+		return rl_fail(e, RL_EINPUT, "%s: cannot read: %s (--like needs the CSV's .meta)", meta,
+			       strerror(errno));
+	char *line = NULL, *set = NULL;
+	size_t cap = 0;
+	unsigned long no = 0, set_no = 0;
+	*seed = 0;
+	int rc = 0;
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
+		no++;
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "settings=", 9) == 0 && !set) {
+			if (!(set = strdup(line + 9)))
+				rc = rl_fail(e, RL_ESYS, "out of memory");
+			set_no = no;
+		} else if (strncmp(line, "seed=", 5) == 0) {
+			char where[4300];
+			snprintf(where, sizeof where, "%s:%lu", meta, no);
+			rc = set_count(seed, "seed", line + 5, UINT64_MAX, where, e);
+		}
+	}
+	free(line);
+	fclose(f);
+	if (rc == 0 && !set)
+		rc = rl_fail(e, RL_EINPUT, "%s: no settings= line (made by an older race?)", meta);
+	/* parts split by '|', keys by ';', a key from its value by the first '=' */
+	char where[4300];
+	snprintf(where, sizeof where, "%s:%lu", meta, set_no);
+	*nparts = 0;
+	char *part_save = NULL;
+	for (char *part = rc == 0 ? strtok_r(set, "|", &part_save) : NULL; part && rc == 0;
+	     part = strtok_r(NULL, "|", &part_save)) {
+		if (*nparts == MAX_INCLUDES) {
+			rc = rl_fail(e, RL_EINPUT, "%s: more than %d parts", where, MAX_INCLUDES);
+			break;
+		}
+		struct settings *s = &parts[(*nparts)++];
+		settings_defaults(s);
+		char *kv_save = NULL;
+		for (char *kv = strtok_r(part, ";", &kv_save); kv && rc == 0; kv = strtok_r(NULL, ";", &kv_save)) {
+			char *eq = strchr(kv, '=');
+			if (!eq) {
+				rc = rl_fail(e, RL_EINPUT, "%s: '%.40s' is not key=value", where, kv);
+				break;
+			}
+			*eq = '\0';
+			const char *k = kv, *v = eq + 1;
+			/* the recorded seed is the run's (seed= line); 0 block is the
+			   default; a shard of it is run here as the whole sweep */
+			if ((strcmp(k, "seed") == 0 || strcmp(k, "block") == 0) && strcmp(v, "0") == 0)
+				continue;
+			if (strcmp(k, "shard") == 0)
+				continue;
+			rc = settings_set(s, k, v, where, e);
+		}
+		if (rc == 0 && *seed && s->seed == 0)
+			s->seed = *seed;
+	}
+	if (rc == 0 && *nparts == 0)
+		rc = rl_fail(e, RL_EINPUT, "%s: the settings= line is empty", where);
+	free(set);
+	return rc;
 }
 
 static char *trim(char *p)
@@ -518,6 +649,8 @@ void settings_fingerprint(const struct settings *s, char *buf, size_t len)
 	if (s->until != UNTIL_NONE)
 		PUT(";until=%s=%g;max_trials=%llu", s->until == UNTIL_P_LOSS ? "p_loss_ci" : "lost_frac_ci",
 		    s->until_half, (unsigned long long)s->max_trials);
+	if (s->shard_n > 1) /* a shard resumes only as itself */
+		PUT(";shard=%u/%u", s->shard_k, s->shard_n);
 #undef PUT
 }
 

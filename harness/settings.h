@@ -74,6 +74,13 @@ int settings_load(struct settings *s, const char *path, int top, struct rl_err *
 /* Cross-checks once every source is applied: procs x iters fits the counter. */
 int settings_check(const struct settings *s, struct rl_err *e);
 
+/* The sweep a CSV was made by, from its .meta (settings= and seed= lines):
+   its parts (an experiment with includes has several) into parts[], at most
+   MAX_INCLUDES; the run's seed into *seed. A shard's CSV gives the whole
+   sweep. Bad or missing lines are refused naming the .meta and line. */
+int settings_like(struct settings *parts, unsigned *nparts, uint64_t *seed, const char *csv,
+		  struct rl_err *e);
+
 /* The keys, for --help: name, value syntax, meaning. */
 struct settings_key {
 	const char *key;

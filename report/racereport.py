@@ -11,6 +11,8 @@ comparison or ratio is a row of claims.csv worded by wording.py.
   slides.py    slides.pdf                racereport.py  this: what goes where
 
 usage: racereport.py --trials CSV --stats DIR [--experiment FILE] [--shm CSV] --out DIR
+       racereport.py --reproduce DIR --base CSV --new CSV --out DIR
+                     (reproduction.py: the page of `make reproduce`)
 """
 import argparse
 import os
@@ -418,12 +420,30 @@ def build(d):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trials", required=True)
-    ap.add_argument("--stats", required=True)
+    ap.add_argument("--trials")
+    ap.add_argument("--stats")
     ap.add_argument("--experiment", default="")
     ap.add_argument("--shm", default="")
+    ap.add_argument("--reproduce", help="racestat --compare's folder (reproduce.csv)")
+    ap.add_argument("--base")
+    ap.add_argument("--new")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
+    if args.reproduce:
+        if not args.base or not args.new:
+            ap.error("--reproduce needs --base and --new")
+        try:
+            import reproduction
+            counts = reproduction.write(args.reproduce, args.base, args.new, args.out)
+        except (ReportError, OSError, KeyError, ValueError) as e:
+            msg = "missing column %s" % e if isinstance(e, KeyError) else str(e) or type(e).__name__
+            print("racereport: " + msg, file=sys.stderr)
+            sys.exit(1)
+        print("racereport: wrote %s/report.html (%s)" % (args.out, ", ".join(
+            "%d %s" % (n, v) for v, n in counts.items() if n)), file=sys.stderr)
+        return
+    if not args.trials or not args.stats:
+        ap.error("--trials and --stats are required")
     try:
         d = Data(args.trials, args.stats, args.experiment, args.shm)
         # the same data give the same bytes: date the PDF by the run, not by now

@@ -307,3 +307,34 @@ def caption_cost(d, ratios):
 def caption_controls(d, guarantees):
     return fmt("The controls, final / expected per cell (mean, with min and max): ") + \
         join("; ", guarantees) + Markup(".")
+
+
+# ------------------------------------------------------- reproduction --
+
+
+def reproduce_intro(base, new, mb, mn, ncells, counts):
+    """The verdicts, counted: every one is racestat's (reproduce.csv)."""
+    where = fmt("<code>%s</code> (host %s, %s) against this run, <code>%s</code> (host %s, %s)",
+                base, mb.get("host", "?"), mb.get("start_utc", "?"), new, mn.get("host", "?"),
+                mn.get("start_utc", "?"))
+    tally = join(", ", [fmt("%d %s", counts[v], v) for v in ("reproduced", "differs", "inconclusive",
+                                                             "base only", "new only") if counts[v]])
+    return fmt("The published data, ") + where + fmt(": %d cells; ", ncells) + tally + Markup(".")
+
+
+def reproduce_method(margin_p, margin_f):
+    return fmt("For every cell on both sides racestat compares P(loss) (Fisher's exact test, Newcombe's "
+               "interval of the difference) and the share lost (Mann–Whitney, the Hodges–Lehmann shift), "
+               "with Holm's correction over every test of the comparison. <b>differs</b>: a difference "
+               "significant after Holm (or a guarantee that held on one side only); <b>reproduced</b>: both "
+               "differences shown within the margins by two one-sided tests at 5 %% (P(loss) ±%s, share "
+               "lost ±%s); <b>inconclusive</b>: neither, with the trials a side that would settle it (80 %% "
+               "power). The host is not a factor here: it names the machines being compared.",
+               margin_p, margin_f)
+
+
+def reproduce_loop_note(loop_base, loop_new):
+    if not loop_base or not loop_new or loop_base == loop_new:
+        return None
+    return fmt("The plain loop was compiled differently on the two machines: what is measured is not the "
+               "same instructions, the first thing to suspect where a cell differs.")

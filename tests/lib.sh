@@ -7,7 +7,7 @@ RACE=$BUILD/race
 RACESTAT=$BUILD/racestat
 T_NUM=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/racelab-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 plan() { echo "1..$1"; }
 ok() { # ok COND-STATUS "name"
