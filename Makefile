@@ -41,7 +41,7 @@ BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/g
 DEB_PKGS := gcc make pkg-config libgsl-dev libhwloc-dev zlib1g-dev libzstd-dev gnuplot-nox python3-matplotlib \
 	poppler-utils binutils perl procps util-linux git datamash zstd
 
-.PHONY: all deps test bench bench-large reproduce clean report report-files fuzz FORCE
+.PHONY: all deps deps-cluster deps-browser slurm-sweep test bench bench-large reproduce clean report report-files fuzz FORCE
 .SECONDEXPANSION:
 all: $(B)/race $(B)/racestat
 
@@ -93,6 +93,16 @@ deps:
 	else echo "deps: missing packages; run:"; \
 	  echo "  sudo apt-get install -y $$(echo $$missing)"; exit 1; fi
 
+# The heavier real components only some tests need, each its own target
+# (CI runs them; make deps does not): a Slurm cluster (tests/50-slurm.t) and
+# a browser (tests/60-browser.t). Their tests skip, saying why, without them.
+CLUSTER_PKGS := slurmctld slurmd slurm-client munge
+BROWSER_PKGS := chromium fonts-dejavu-core
+deps-cluster:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(CLUSTER_PKGS)"
+deps-browser:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BROWSER_PKGS)"
+
 # the SIGKILL loop runs 200 times per case; 50 under the sanitizers, whose
 # job there is to catch memory errors, not to repeat the count
 FAULT_RUNS := $(if $(filter 1,$(SANITIZE)),50,200)
@@ -132,6 +142,16 @@ $(B)/bench/forkloop: tests/bench/forkloop.c
 $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+# ------------------------------------------------------------------ slurm --
+# make slurm-sweep EXPERIMENT=experiments/x.conf SHARDS=8 THROTTLE=4: the
+# sweep as a Slurm job array (one shard a task) and its merge after it
+# (experiments/slurm/, README "On a cluster"); prints the job ids.
+SHARDS ?= 8
+THROTTLE ?= 4
+slurm-sweep: export RACELAB_EXPERIMENT = $(EXPERIMENT)
+slurm-sweep: all
+	@experiments/slurm/submit "$$RACELAB_EXPERIMENT" $(SHARDS) $(THROTTLE)
 
 # ---------------------------------------------------------------- reproduce --
 # make reproduce BASE=path/to/published.csv (its .meta beside it): the same

@@ -3,6 +3,7 @@
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 BUILD=${RACELAB_BUILD:-build}
+export RACELAB_BUILD=$BUILD
 RACE=$BUILD/race
 RACESTAT=$BUILD/racestat
 T_NUM=0
