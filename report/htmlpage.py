@@ -62,6 +62,9 @@ def write(rep, figdir, path):
         Markup("<p>The experiment file:</p><pre>"), h(d.experiment_text), Markup("</pre>"),
         Markup("<h2>Figures</h2>"), figs,
         Markup("<h2>The seed's drills, answered from this run</h2>"), drills,
+        (Markup("<h2>The machines side by side</h2><p>P(loss) (95 % Wilson) and the share lost (95 % hurdle "
+                "interval) per host, from <code>summary.csv</code>.</p>") + rep.hosts_table)
+        if getattr(rep, "hosts_table", None) else Markup(""),
         Markup("<h2>Summary of every cell</h2>"),
         fmt("<p>From <code>summary.csv</code>. Rows with violations are flagged in red (%d). A verdict "
             "of never or always needs at least %d trials; the share lost has 95 %% hurdle intervals, "

@@ -415,7 +415,32 @@ def build(d):
         "Compiled %s; plain's loop: load, add, store, no lock" % d.meta.get("compiler", "gcc"),
     ]
     tables(rep)
+    hosts_side_by_side(rep)
     return rep
+
+
+def hosts_side_by_side(rep):
+    """Several machines' data for the same cells: P(loss) and the share
+    lost of each host, with their intervals (summary.csv), side by side."""
+    d = rep.data
+    rep.hosts_table = None
+    if not d.same_cells_on_hosts:
+        return
+    rep.notes.append(W.hosts_note(d.hosts, d.base.get("host")))
+    others = [f for f in d.factors if f not in ("host",) and len(levels(d.all_summary, f)) > 1]
+    by = {}
+    for r in d.all_summary:
+        by.setdefault(tuple(r[f] for f in others), {})[r["host"]] = r
+    rows = []
+    for key, per in by.items():
+        row = list(key)
+        for hst in d.hosts:
+            r = per.get(hst)
+            row.append(W.with_interval(r, "p_loss") if r else "–")
+            row.append(W.with_interval(r, "lost_frac_mean", "lost_frac_lo", "lost_frac_hi") if r else "–")
+        rows.append(row)
+    heads = others + [x for hst in d.hosts for x in ("P(loss) on " + hst, "share lost on " + hst)]
+    rep.hosts_table = htmlpage.table(heads, rows)
 
 
 def main():

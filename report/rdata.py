@@ -94,6 +94,19 @@ class Data:
         main = "default" if "default" in exps else exps[0]
         first = next(r for r in self.all_summary if r.get("experiment") == main)
         self.base = {f: first[f] for f in self.factors if f not in ("strategy", "procs", "iters")}
+        # hosts: a sweep sharded over nodes has each cell on one host, and
+        # the figures show them all; data of several machines for the same
+        # cells show the first machine's, and every host side by side
+        self.hosts = levels(self.all_summary, "host") if "host" in self.factors else []
+        self.same_cells_on_hosts = False
+        if len(self.hosts) > 1:
+            seen = {}
+            for r in self.all_summary:
+                key = tuple(r[f] for f in self.factors if f != "host")
+                seen.setdefault(key, set()).add(r["host"])
+            self.same_cells_on_hosts = any(len(v) > 1 for v in seen.values())
+            if not self.same_cells_on_hosts:
+                del self.base["host"]
         self.summary = [r for r in self.all_summary if self.is_base(r)]
         self.hist = [r for r in self.all_hist if self.is_base(r)]
         self.compare = [r for r in self.all_compare if self.is_base(r, blank_ok=True)]
@@ -103,7 +116,6 @@ class Data:
         self.iters = sorted({int(r["iters"]) for r in self.summary})
         self.iters_fixed = self.iters[-1]
         self.p2 = 2 if 2 in self.procs else (self.procs[1] if len(self.procs) > 1 else self.procs[0])
-        self.hosts = levels(self.all_summary, "host") if "host" in self.factors else []
 
     def is_base(self, row, blank_ok=False):
         for f, v in self.base.items():

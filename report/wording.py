@@ -338,3 +338,18 @@ def reproduce_loop_note(loop_base, loop_new):
         return None
     return fmt("The plain loop was compiled differently on the two machines: what is measured is not the "
                "same instructions, the first thing to suspect where a cell differs.")
+
+
+def hosts_note(hosts, shown):
+    return fmt("The data hold %d machines (%s) with the same cells: racestat keeps every host's trials in cells "
+               "of their own (host is a factor). The figures show %s; the table <i>The machines side by side</i> "
+               "shows every host.", len(hosts), ", ".join(hosts), shown or hosts[0])
+
+
+def with_interval(r, col, lo=None, hi=None):
+    """'12 % [8 %, 17 %]' from a summary row (P(loss) by default)."""
+    x = num(r.get(col))
+    if x is None:
+        return "–"
+    a, b = num(r.get(lo or col + "_lo")), num(r.get(hi or col + "_hi"))
+    return pct(x, 1) + ("" if a is None or b is None else " [%s, %s]" % (pct(a, 1), pct(b, 1)))

@@ -4,7 +4,7 @@
 # the same bytes when made twice, captions that quote summary.csv, titles and
 # statements that are claims.csv's, and data that never becomes code or markup.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 26
 PY=/usr/bin/python3
 export MPLBACKEND=Agg
 
@@ -107,3 +107,19 @@ html=$(sed 's/data:image[^"]*//g' "$TMP/eout/report.html")
 ok $(! echo "$html" | grep -qF '<script' && ! echo "$html" | grep -qF '`' && ! echo "$html" | grep -qF '$(' && ! echo "$html" | grep -qF '"a=1' && echo "$html" | grep -qF '&lt;script&gt;alert(1)'; echo $?) "report.html holds the hostile text escaped, never raw"
 bad=0; for f in "$TMP"/eout/fig/*.svg; do grep -qF '<script' "$f" && bad=1; done
 ok $bad "no SVG figure holds a raw <script>"
+
+# several machines: the same cells from two hosts are shown side by side;
+# cells spread over nodes (a sharded sweep) are one set in every figure
+awk -F, 'BEGIN{OFS=","} NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} {$c["host"]="second"; $c["run_id"]="R2"; print}' "$TMP/tiny.csv" > "$TMP/second.part"
+cat "$TMP/tiny.csv" "$TMP/second.part" > "$TMP/two.csv"; cp "$TMP/tiny.csv.meta" "$TMP/two.csv.meta"
+mkdir -p "$TMP/two-stats"; $RACESTAT -q "$TMP/two.csv" -o "$TMP/two-stats"
+$PY report/racereport.py --trials "$TMP/two.csv" --stats "$TMP/two-stats" --experiment tests/data/tiny.conf --out "$TMP/two-out" 2>/dev/null
+ok $(grep -q '<h2>The machines side by side</h2>' "$TMP/two-out/report.html" && grep -q 'P(loss) on second</th>' "$TMP/two-out/report.html" &&
+	grep -q 'The data hold 2 machines' "$TMP/two-out/report.html"; echo $?) "two hosts with the same cells: P(loss) and share lost per host, side by side"
+awk -F, 'BEGIN{OFS=","} NR==1{for(i=1;i<=NF;i++) c[$i]=i; print; next} {$c["host"] = ($c["strategy"] == "plain" ? "n1" : "n2"); print}' "$TMP/tiny.csv" > "$TMP/spread.csv"
+cp "$TMP/tiny.csv.meta" "$TMP/spread.csv.meta"
+mkdir -p "$TMP/spread-stats"; $RACESTAT -q "$TMP/spread.csv" -o "$TMP/spread-stats"
+$PY report/racereport.py --trials "$TMP/spread.csv" --stats "$TMP/spread-stats" --experiment tests/data/tiny.conf --out "$TMP/spread-out" 2>/dev/null; rc=$?
+ok $([ $rc -eq 0 ] && ! grep -q 'side by side</h2>' "$TMP/spread-out/report.html" && grep -q 'P(loss) of <i>atomic</i>\|atomic' "$TMP/spread-out/report.html" &&
+	[ -s "$TMP/spread-out/fig/cost.png" ] && grep -q "$(wc -l < "$TMP/tiny.csv" | awk '{print $1 - 1}') trials" "$TMP/spread-out/report.html"; echo $?) \
+	"cells spread over two nodes: one report of every trial, no side-by-side table"
