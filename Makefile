@@ -39,7 +39,7 @@ BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/g
 
 # Debian packages: build, analysis, report, tests
 DEB_PKGS := gcc make pkg-config libgsl-dev libhwloc-dev zlib1g-dev libzstd-dev gnuplot-nox python3-matplotlib \
-	poppler-utils binutils perl procps util-linux git datamash zstd
+	poppler-utils binutils perl procps util-linux git datamash zstd tmux pandoc
 
 .PHONY: all deps deps-cluster deps-browser slurm-sweep test bench bench-large reproduce clean report report-files fuzz FORCE
 .SECONDEXPANSION:

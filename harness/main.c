@@ -64,6 +64,8 @@ static void usage(FILE *f)
 		"      --like CSV            run the sweep CSV was made by (from CSV.meta), here\n"
 		"      --dry-run             print the plan (cells, trials, placement, time) and stop\n"
 		"      --meta FILE           write the .meta here (needed for -o - or a device)\n"
+		"      --live                a full-screen view of the sweep, for a lecture hall\n"
+		"                            (q stops, space pauses; the CSV is written as ever)\n"
 		"  -q, --quiet               no progress line\n"
 		"      --resume              continue an interrupted sweep into the same CSV: a torn\n"
 		"                            last row is cut, recorded trials are skipped\n"
@@ -164,6 +166,7 @@ int main(int argc, char **argv)
 		{"time-budget", required_argument, NULL, 'G'},
 		{"shard", required_argument, NULL, 'H'},
 		{"like", required_argument, NULL, 'K'},
+		{"live", no_argument, NULL, 'Z'},
 		{"dry-run", no_argument, NULL, 'Y'},
 		{"region", required_argument, NULL, 'R'},
 		{"trial-timeout", required_argument, NULL, 'T'},
@@ -178,7 +181,7 @@ int main(int argc, char **argv)
 	};
 	struct cli_pair pairs[64];
 	unsigned npairs = 0;
-	int quiet = 0, resume = 0, explicit_o = 0, dry = 0, c;
+	int quiet = 0, resume = 0, explicit_o = 0, dry = 0, live = 0, c;
 	const char *meta_path = NULL, *like = NULL;
 	struct rl_err e = {0};
 
@@ -211,6 +214,7 @@ int main(int argc, char **argv)
 		case 'G': key = "time_budget"; break;
 		case 'H': key = "shard"; break;
 		case 'K': like = optarg; break;
+		case 'Z': live = 1; break;
 		case 'Y': dry = 1; break;
 		case 'R': key = "region"; break;
 		case 'T': key = "trial_timeout"; break;
@@ -318,7 +322,7 @@ int main(int argc, char **argv)
 
 	struct sweep_request rq = {
 		.parts = plan, .nparts = nplan, .experiment_file = file, .cmdline = cmdline,
-		.output = out_path, .meta_path = meta_path, .resume = resume, .quiet = quiet,
+		.output = out_path, .meta_path = meta_path, .resume = resume, .quiet = quiet, .live = live,
 		.inputs = (const uint64_t (*)[2])inputs, .n_inputs = n_inputs,
 	};
 	if (dry) {

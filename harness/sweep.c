@@ -16,6 +16,7 @@
 #include "place.h"
 #include "plan.h"
 #include "progress.h"
+#include "live.h"
 #include "sink_csv.h"
 #include "trial.h"
 
@@ -44,6 +45,7 @@ struct sweep {
 	struct guard guard;
 	struct csv_sink csv;
 	struct progress progress;
+	struct live live;
 	struct sink sinks[4];
 	unsigned n_sinks;
 	struct placement pl;
@@ -351,6 +353,14 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		free(fp);
 		return rl_fail(e, RL_ESYS, "out of memory");
 	}
+	if (rq->live && (strcmp(rq->output, "-") == 0 || !isatty(STDOUT_FILENO))) {
+		free(sw);
+		free(fp);
+		return rl_fail(e, RL_EINPUT, strcmp(rq->output, "-") == 0
+			       ? "--live draws on the terminal: the CSV needs a file (-o FILE)"
+			       : "--live draws on a terminal, and standard output is none "
+				 "(run it in a terminal, the CSV in a file)");
+	}
 	sw->wait_set = wait_set;
 	sw->csv.fd = sw->csv.lockfd = -1;
 	sw->csv.path.dirfd = sw->csv.meta.dirfd = -1;
@@ -400,8 +410,15 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		rc = rl_fail(e, RL_ESYS, "out of memory");
 	if (rc == 0) {
 		sw->sinks[sw->n_sinks++] = csv_sink_as_sink(&sw->csv);
-		progress_init(&sw->progress, &sw->plan, !rq->quiet && isatty(STDERR_FILENO));
-		sw->sinks[sw->n_sinks++] = progress_as_sink(&sw->progress);
+		/* the live view replaces the progress line (which still reports bad trials
+		   when there is no view) */
+		progress_init(&sw->progress, &sw->plan, !rq->quiet && !rq->live && isatty(STDERR_FILENO));
+		if (!rq->live)
+			sw->sinks[sw->n_sinks++] = progress_as_sink(&sw->progress);
+		else if ((rc = live_init(&sw->live, &sw->plan, wait_set, e)) == 0)
+			sw->sinks[sw->n_sinks++] = live_as_sink(&sw->live);
+	}
+	if (rc == 0) {
 		/* what every fork copies: give back the heap the set-up used */
 		malloc_trim(0);
 		rc = sweep_loop(sw, e);

@@ -19,6 +19,7 @@ struct sweep_request {
 	const char *output;             /* a path, or "-" for stdout */
 	const char *meta_path;          /* --meta, or NULL */
 	int resume, quiet;
+	int live;                       /* --live: the view on the terminal */
 	const uint64_t (*inputs)[2];    /* dev, ino of every experiment file read */
 	unsigned n_inputs;
 };

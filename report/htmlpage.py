@@ -20,7 +20,9 @@ tr.flag td { background: #fdd; font-weight: bold; }
 figure { margin: 2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .95em; margin-top: .4em; }
 pre { background: #f6f6f6; padding: .8em; overflow-x: auto; font-size: .85em; white-space: pre-wrap; }
-.meta td { text-align: left; font-family: monospace; word-break: break-all; }
+.meta td, .meta th { text-align: left; font-family: monospace; word-break: break-all; }
+.meta td:first-child { word-break: normal; white-space: nowrap; }
+details { margin: 1em 0; } summary { cursor: pointer; font-weight: bold; }
 .wide { overflow-x: auto; }
 .note { background: #fff8e1; border-left: 4px solid #f0c040; padding: .5em 1em; }
 """
@@ -58,8 +60,6 @@ def write(rep, figdir, path):
         fmt("<h1>Lost updates on shared memory: %s</h1>", rep.experiment_name),
         Markup("<p>") + rep.intro + Markup("</p>"),
         notes,
-        Markup("<h2>How the data was made</h2>"), meta,
-        Markup("<p>The experiment file:</p><pre>"), h(d.experiment_text), Markup("</pre>"),
         Markup("<h2>Figures</h2>"), figs,
         Markup("<h2>The seed's drills, answered from this run</h2>"), drills,
         (Markup("<h2>The machines side by side</h2><p>P(loss) (95 % Wilson) and the share lost (95 % hurdle "
@@ -79,6 +79,11 @@ def write(rep, figdir, path):
                "<code>claims.csv</code>, decided by racestat from the test named, at 5 % after Holm's "
                "correction within its family.</p>"),
         rep.claims_table,
+        Markup("<h2>How the data was made</h2>"),
+        Markup("<details><summary>The run's .meta: machine, compiler, the loop as built, the command</summary>"),
+        meta, Markup("</details>"),
+        Markup("<details><summary>The experiment file</summary><pre>"), h(d.experiment_text),
+        Markup("</pre></details>"),
         Markup("</body></html>\n"),
     ]
     atomic_write(path, str(join("\n", parts)))

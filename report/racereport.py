@@ -8,7 +8,9 @@ comparison or ratio is a row of claims.csv worded by wording.py.
 
   rdata.py     reading the data          wording.py  every sentence
   figures.py   the figures (gnuplot)     htmlpage.py report.html
-  slides.py    slides.pdf                racereport.py  this: what goes where
+  slides.py    slides.pdf                slides_md.py slides.md (pandoc)
+  reproduction.py  the page of make reproduce
+  racereport.py  this: what goes where
 
 usage: racereport.py --trials CSV --stats DIR [--experiment FILE] [--shm CSV] --out DIR
        racereport.py --reproduce DIR --base CSV --new CSV --out DIR
@@ -24,6 +26,7 @@ sys.path.insert(0, HERE)
 import figures as F  # noqa: E402
 import htmlpage  # noqa: E402
 import slides  # noqa: E402
+import slides_md  # noqa: E402
 import wording as W  # noqa: E402
 from markup import Markup, fmt, h, join  # noqa: E402
 from rdata import Data, ReportError, levels, num  # noqa: E402
@@ -87,15 +90,15 @@ def main_figures(rep):
         f = F.Fig("lost_frac", W.lost_frac_title(pdir, idir), "increments per worker (iters)",
                   "mean share of increments lost",
                   F.by_procs_over_iters(d, "plain", "lost_frac_mean", "lost_frac_lo", "lost_frac_hi"), logx=True)
-        sents = [W.trend_sentence(procs_tr.get(I), fmt("%s iterations", W.fmt_count(I))),
+        sents = [W.trend_sentence(procs_tr.get(I), fmt("%s iterations", W.count_html(I))),
                  W.trend_sentence(iters_tr.get(pm), fmt("%d processes", pm))]
         for c in rev["procs"]:
-            sents.append(fmt("but at %s iterations ", W.fmt_count(int(c["iters"]))) +
+            sents.append(fmt("but at %s iterations ", W.count_html(int(c["iters"]))) +
                          W.pair_sentence(c, "%s processes" % c["a"], "%s processes" % c["b"]))
         for c in rev["iters"]:
             sents.append(fmt("but with %s processes ", c["procs"]) +
-                         W.pair_sentence(c, "%s iterations" % W.fmt_count(int(c["a"])),
-                                         "%s iterations" % W.fmt_count(int(c["b"]))))
+                         W.pair_sentence(c, fmt("%s iterations", W.count_html(int(c["a"]))),
+                                         fmt("%s iterations", W.count_html(int(c["b"])))))
         f.key_title = "processes"
         f.caption = W.caption_lost_frac(d, sents)
         rep.figures.append(f)
@@ -486,6 +489,7 @@ def main():
         for f in rep.figures:
             F.draw(figdir, f)
         htmlpage.write(rep, figdir, os.path.join(args.out, "report.html"))
+        slides_md.write(rep, os.path.join(args.out, "slides.md"))
         import tempfile
         fd, tmp = tempfile.mkstemp(dir=args.out, prefix=".slides.pdf.")
         os.close(fd)
@@ -499,8 +503,8 @@ def main():
         msg = "missing column %s" % e if isinstance(e, KeyError) else str(e) or type(e).__name__
         print("racereport: " + msg, file=sys.stderr)
         sys.exit(1)
-    print("racereport: wrote %s/report.html, %s/slides.pdf and %d figures"
-          % (args.out, args.out, 2 * len(rep.figures)), file=sys.stderr)
+    print("racereport: wrote %s/report.html, %s/slides.pdf, %s/slides.md and %d figures"
+          % (args.out, args.out, args.out, 2 * len(rep.figures)), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -38,27 +38,47 @@ MACHINE_KEYS = [
 ]
 
 FACTOR_COLS = ("experiment", "strategy", "start", "procs", "iters", "region", "workers", "pin", "launch")
+ROW_COLS = ("verdict", "trials_needed", "detail")
+
+
+EXTRA_STYLE = """
+.nw { white-space: nowrap; } .v-ok { color: #1a7f37; font-weight: bold; }
+.v-bad { color: #c0392b; font-weight: bold; } .v-open { color: #666; font-weight: bold; }
+td:nth-child(2), th:nth-child(2) { text-align: left; }
+"""
+
+
+def pct1(x):
+    return "%.3g" % (100 * x) if x else "0"
 
 
 def interval(x, lo, hi):
+    """'12 % [8, 17]', kept on one line"""
     if x is None:
         return "–"
-    s = W.pct(x, 1)
-    return s + (" [%s, %s]" % (W.pct(lo, 1), W.pct(hi, 1)) if lo is not None and hi is not None else "")
+    s = "%s %%" % pct1(x)
+    if lo is not None and hi is not None:
+        s += " [%s, %s]" % (pct1(lo), pct1(hi))
+    return fmt('<span class="nw">%s</span>', s)
 
 
 def diff(x, lo, hi):
     if x is None:
         return "–"
-    return "%+.1f pp [%+.1f, %+.1f]" % (100 * x, 100 * (lo or 0), 100 * (hi or 0))
+    return fmt('<span class="nw">%+.1f pp [%+.1f, %+.1f]</span>', 100 * x, 100 * (lo or 0), 100 * (hi or 0))
 
 
-def cell_label(r):
-    parts = []
-    for k in FACTOR_COLS:
-        if k in r and r[k] not in ("", None) and k not in ("experiment",):
-            parts.append("%s %s" % (k, r[k]))
-    return ", ".join(parts)
+def cell_label(r, varying):
+    return fmt('<span class="nw">%s</span>', ", ".join("%s %s" % (k, r[k]) for k in varying
+                                                         if r.get(k) not in ("", None)))
+
+
+def verdict_cell(r):
+    v = r["verdict"]
+    need = r.get("trials_needed", "")
+    cls = {"reproduced": "v-ok", "differs": "v-bad"}.get(v, "v-open")
+    out = fmt('<span class="%s">%s</span>', cls, v)
+    return out + (fmt(" (about %s trials a side)", need) if need else Markup(""))
 
 
 def machines(mb, mn):
@@ -77,11 +97,15 @@ def write(rdir, base, new, out):
     mb, mn = read_meta(base + ".meta"), read_meta(new + ".meta")
     counts = {v: sum(1 for r in rows if r["verdict"] == v)
               for v in ("reproduced", "differs", "inconclusive", "base only", "new only")}
+    # the factors that tell the cells apart (the others are said once, above the table)
+    keys = [k for k in rows[0].keys() if k in FACTOR_COLS or (k not in ROW_COLS and not k.startswith(
+        ("p_loss", "lost_frac", "n_", "lossy_", "violations_", "margin_", "host_")))]
+    varying = [k for k in keys if len({r.get(k) for r in rows}) > 1] or keys[:1]
+    fixed = [(k, rows[0][k]) for k in keys if k not in varying and rows[0].get(k)]
     table_rows, flags = [], []
     for r in rows:
-        need = r.get("trials_needed", "")
         table_rows.append([
-            cell_label(r), r["verdict"] + (fmt(" (about %s trials a side)", need) if need else Markup("")),
+            cell_label(r, varying), verdict_cell(r),
             r["n_base"] or "–", r["n_new"] or "–",
             interval(num(r, "p_loss_base"), num(r, "p_loss_base_lo"), num(r, "p_loss_base_hi")),
             interval(num(r, "p_loss_new"), num(r, "p_loss_new_lo"), num(r, "p_loss_new_hi")),
@@ -98,12 +122,15 @@ def write(rdir, base, new, out):
     parts = [
         Markup('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'),
         Markup("<title>racelab: reproduction</title>"),
-        Markup("<style>%s</style></head><body>" % htmlpage.STYLE),
+        Markup("<style>%s%s</style></head><body>" % (htmlpage.STYLE, EXTRA_STYLE)),
         Markup("<h1>Is this the published result?</h1>"),
         Markup("<p>") + W.reproduce_intro(base, new, mb, mn, len(rows), counts) + Markup("</p>"),
         Markup("<p>") + W.reproduce_method(margin_p, margin_f) + Markup("</p>"),
         Markup('<p class="note">') + loop_note + Markup("</p>") if loop_note else Markup(""),
         Markup("<h2>Every cell</h2>"),
+        Markup("<p>") + (fmt("In every cell: %s.", ", ".join("%s %s" % kv for kv in fixed)) if fixed else Markup("")) +
+        Markup(" P(loss) with 95 % Wilson intervals, the share lost with 95 % hurdle intervals, in %; "
+               "the differences (new − base) in percentage points with their 95 % intervals.</p>"),
         htmlpage.table(["cell", "verdict", "n base", "n new", "P(loss) base", "P(loss) new",
                         "difference (Newcombe)", "share lost base", "share lost new",
                         "shift (Hodges–Lehmann)", "note"], table_rows, flags),

@@ -4,7 +4,7 @@
 # the same bytes when made twice, captions that quote summary.csv, titles and
 # statements that are claims.csv's, and data that never becomes code or markup.
 . "$(dirname "$0")/lib.sh"
-plan 26
+plan 28
 PY=/usr/bin/python3
 export MPLBACKEND=Agg
 
@@ -123,3 +123,21 @@ $PY report/racereport.py --trials "$TMP/spread.csv" --stats "$TMP/spread-stats" 
 ok $([ $rc -eq 0 ] && ! grep -q 'side by side</h2>' "$TMP/spread-out/report.html" && grep -q 'P(loss) of <i>atomic</i>\|atomic' "$TMP/spread-out/report.html" &&
 	[ -s "$TMP/spread-out/fig/cost.png" ] && grep -q "$(wc -l < "$TMP/tiny.csv" | awk '{print $1 - 1}') trials" "$TMP/spread-out/report.html"; echo $?) \
 	"cells spread over two nodes: one report of every trial, no side-by-side table"
+
+# slides.md: pandoc Markdown with the PDF's slides, converted by pandoc
+if command -v pandoc >/dev/null; then
+	nfig=$(grep -c '^!\[.*\](fig/[a-z_0-9]*\.svg)$' "$out/slides.md")
+	missing=0; for f in $(grep -o '(fig/[a-z_0-9]*\.svg)' "$out/slides.md" | tr -d '()'); do [ -s "$out/$f" ] || missing=1; done
+	(cd "$out" && pandoc -t dzslides -s --self-contained slides.md -o slides.html) 2>"$TMP/pandoc.err"; rc=$?
+	secs=$(grep -c '<section' "$out/slides.html" 2>/dev/null)
+	imgs=$(grep -o '<img src="data:image/svg+xml' "$out/slides.html" 2>/dev/null | wc -l)
+	pages=$(pdfinfo "$out/slides.pdf" | awk '/^Pages:/{print $2}')
+	ok $([ $rc -eq 0 ] && [ "$missing" -eq 0 ] && [ "$nfig" -ge 5 ] && [ "$imgs" -eq "$nfig" ] && [ "$secs" -eq "$((pages))" ]; echo $?) \
+		"slides.md: pandoc makes $secs slides (the PDF has $pages) with all $imgs of its $nfig SVG figures ($(head -c 200 "$TMP/pandoc.err"))"
+else
+	ok 0 "# SKIP pandoc not installed (make deps)"
+fi
+ntr=$(($(wc -l < "$TMP/tiny.csv") - 1))
+ok $(grep -q '^# What was run$' "$out/slides.md" && grep -q '^- Strategies: ' "$out/slides.md" &&
+	grep -q "^subtitle: \"$ntr trials of" "$out/slides.md" && [ -s "$TMP/eout/slides.md" ] && grep -q "alert" "$TMP/eout/slides.md" && ! grep -v '^!\[' "$TMP/eout/slides.md" | grep -q '[^\\]<script'; echo $?) \
+	"slides.md: the PDF's words and numbers ($ntr trials), one # a slide; the hostile text in it escaped"

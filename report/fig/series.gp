@@ -6,7 +6,7 @@
 # LOGX/LOGY: log axes; YZERO: y from 0; XCAT: the x tics are the tic column
 # (categories); INTX: a tic at each x and none between.
 load "common.gp"
-if (LOGX) { set logscale x; set format x "10^{%L}" }
+if (LOGX) { set logscale x; set format x "10^{%L}"; set offsets graph 0.04, graph 0.04, 0, 0 }
 if (LOGY) { set logscale y }
 if (YZERO && !LOGY) { set yrange [0:*] }
 if (XCAT) { set xrange [0.5:*]; set offsets 0, 0.5, 0, 0 }
