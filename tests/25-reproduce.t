@@ -59,7 +59,7 @@ ok $([ $rc -eq 0 ] && [ "$n" -eq "$cells" ] && grep -q "$cells cells: $cells rep
 ok $([ -s "$TMP/mrout/report.html" ] && grep -q "Is this the published result" "$TMP/mrout/report.html" &&
 	grep -q "The two machines" "$TMP/mrout/report.html"; echo $?) "make reproduce writes the page, with both machines' facts"
 make -s reproduce BASE="$TMP/doctored.csv" B="$BUILD" REPRO_DIR="$TMP/md" REPRO_OUT="$TMP/mdout" > "$TMP/md.log" 2>&1; rc=$?
-ok $([ $rc -eq 0 ] && [ "$(verdict "$TMP/md/reproduce/reproduce.csv" plain 1 1000)" = differs ] && grep -q '<tr class="flag"><td>[^<]*strategy plain, procs 1, iters 1000' "$TMP/mdout/report.html"; echo $?) \
+ok $([ $rc -eq 0 ] && [ "$(verdict "$TMP/md/reproduce/reproduce.csv" plain 1 1000)" = differs ] && grep -q '<tr class="flag"><td><span class="nw">[^<]*strategy plain, procs 1, iters 1000' "$TMP/mdout/report.html"; echo $?) \
 	"make reproduce against the doctored one: that cell differs, flagged on the page"
 
 # a host of another name is still the same cell; two hosts in one cell are refused
