@@ -118,7 +118,7 @@ bench-large: all $(BENCH_BIN)
 	@ONLY=4b SIZES="2000000 20000000 100000000" tests/bench/run
 
 clean:
-	rm -rf $(B) report/out results/*.csv results/*.csv.meta results/*.part* \
+	rm -rf $(B) report/out results/*.csv results/*.csv.meta results/*.csv.trace.csv results/*.part* \
 		$(patsubst experiments/%.conf,results/%,$(wildcard experiments/*.conf)) results/reproduce
 
 # C unit tests (TAP), run by tests/*.t wrappers
@@ -178,6 +178,7 @@ REPORT_OUT := $(if $(filter default,$(EXP_NAME)),report/out,report/out/$(EXP_NAM
 RESULT     := results/$(EXP_NAME).csv
 STATS      := results/$(EXP_NAME)
 SHM_RESULT := results/drill3-shm.csv
+TRACE_RESULT := results/trace.csv
 HARNESS_SRC := $(wildcard harness/*.c harness/*.h harness/strategies/*.c)
 
 report: deps
@@ -191,6 +192,7 @@ report-files: $(REPORT_OUT)/report.html
 define run_race
 	@mkdir -p results
 	$(B)/race $< -o $@.part || [ $$? -eq 1 ]
+	@[ ! -e $@.part.trace.csv ] || mv $@.part.trace.csv $@.trace.csv
 	@mv $@.part.meta $@.meta && mv $@.part $@
 endef
 results/%.csv: experiments/%.conf $(HARNESS_SRC) | $(B)/race
@@ -206,9 +208,9 @@ $(STATS)/summary.csv: $(RESULT) $(B)/racestat
 	@mkdir -p $(STATS)
 	$(B)/racestat -q $(RESULT) -o $(STATS) || [ $$? -eq 1 ]
 
-$(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) $(wildcard report/*.py report/fig/*.gp)
+$(REPORT_OUT)/report.html: $(STATS)/summary.csv $(SHM_RESULT) $(TRACE_RESULT) $(wildcard report/*.py report/fig/*.gp)
 	MPLBACKEND=Agg $(PYTHON) report/racereport.py --trials $(RESULT) --stats $(STATS) \
-		--experiment $(EXPERIMENT) --shm $(SHM_RESULT) --out $(REPORT_OUT)
+		--experiment $(EXPERIMENT) --shm $(SHM_RESULT) --trace $(TRACE_RESULT) --out $(REPORT_OUT)
 
 # ------------------------------------------------------------------ fuzzing --
 # libFuzzer targets (clang) for the count parser, the experiment-file parser

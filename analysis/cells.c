@@ -30,16 +30,17 @@ int is_measure_column(const char *name)
 }
 
 enum col { C_EXPECTED, C_FINAL, C_PROCS, C_ITERS, C_ELAPSED, C_OVERLAP, /* required */
-	   C_LOST, C_CHECK, C_STATUS, C_STRATEGY, C_OVERLAP_PAIR, C_RUN, C_TRIAL, C_SEQ, C_N };
+	   C_LOST, C_CHECK, C_STATUS, C_STRATEGY, C_OVERLAP_PAIR, C_RUN, C_TRIAL, C_SEQ, C_SKEW, C_N };
 static const char *const col_names[C_N] = {
 	"expected", "final", "procs", "iters", "elapsed_ns", "overlap",
-	"lost", "check", "status", "strategy", "overlap_pair", "run_id", "trial", "seq",
+	"lost", "check", "status", "strategy", "overlap_pair", "run_id", "trial", "seq", "skew_ns",
 };
 #define N_REQUIRED 6
 static const char *const col_wants[C_N] = {
 	"a positive integer", "a non-negative integer", "a positive integer", "a positive integer",
 	"a non-negative integer", "a number in [0, 1]", "an integer", "", "", "",
 	"a number in [0, 1]", "", "a non-negative integer", "a non-negative integer",
+	"a non-negative integer",
 };
 
 /* digits only, the whole field, 0 .. 2^64 - 1 */
@@ -237,7 +238,7 @@ static size_t grown(size_t cap)
 	return cap < 64 ? 64 : cap + cap / 2;
 }
 
-static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, uint32_t seq)
+static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, uint32_t seq, float skew)
 {
 	if (c->n == c->cap) {
 		size_t cap = grown(c->cap);
@@ -257,12 +258,17 @@ static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, 
 		if (!q)
 			return -1;
 		c->seq = q;
+		float *k = realloc(c->skew, cap * sizeof *k);
+		if (!k)
+			return -1;
+		c->skew = k;
 		c->cap = cap;
 	}
 	c->final[c->n] = final;
 	c->nspi[c->n] = nspi;
 	c->overlap[c->n] = overlap;
 	c->seq[c->n] = seq;
+	c->skew[c->n] = skew;
 	c->n++;
 	return 0;
 }
@@ -502,7 +508,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			break;
 		}
 		int bad = -1;
-		uint64_t expected, procs, iters, elapsed, final, trial = 0, seq = 0;
+		uint64_t expected, procs, iters, elapsed, final, trial = 0, seq = 0, skew = 0;
 		i128 lost = 0;
 		float overlap, opair = -1.0f;
 		if (parse_u64(r.f[col[C_EXPECTED]].s, &expected) != 0 || expected == 0)
@@ -526,6 +532,8 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			bad = C_TRIAL;
 		else if (col[C_SEQ] >= 0 && (parse_u64(r.f[col[C_SEQ]].s, &seq) != 0 || seq > UINT32_MAX))
 			bad = C_SEQ;
+		else if (col[C_SKEW] >= 0 && parse_u64(r.f[col[C_SKEW]].s, &skew) != 0)
+			bad = C_SKEW;
 		if (bad >= 0) {
 			rc = rl_fail(e, RL_EINPUT, "%s:%lu: %s '%.40s' is not %s", path, r.line,
 				     col_names[bad], r.f[col[bad]].s, col_wants[bad]);
@@ -594,6 +602,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			c->iters = iters;
 			c->check = chk;
 			c->has_seq = col[C_SEQ] >= 0;
+			c->has_skew = col[C_SKEW] >= 0;
 		} else if (c->expected != expected || c->procs != procs || c->iters != iters) {
 			char label[512];
 			cell_label(d, c, label, sizeof label);
@@ -635,7 +644,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		else if (final > expected)
 			c->gained++;
 		float nspi = (float)((double)elapsed / (double)work);
-		if (cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq) != 0) {
+		if (cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq, (float)skew) != 0) {
 			rc = rl_fail(e, RL_ESYS, "out of memory");
 			break;
 		}
@@ -782,6 +791,7 @@ void dataset_free(struct dataset *d)
 		free(c->factor);
 		free(c->final);
 		free(c->nspi);
+		free(c->skew);
 		free(c->overlap);
 		free(c->seq);
 		free(c->id);

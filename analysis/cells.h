@@ -5,11 +5,12 @@
  * a factor column a later harness adds splits cells with no change here.
  *
  * Counts stay exact integers end to end (uint64_t, sums in 128 bits). What
- * is held per usable trial, and why (20 bytes, plus 12 per row while the
+ * is held per usable trial, and why (24 bytes, plus 12 per row while the
  * inputs are read): the final value (8, for every statistic and the
  * histogram), ns per increment (4, float: the cost median and its
  * bootstrap), the overlap (4, float: does loss need overlap), the trial's
- * place in the sweep (4: drift); while reading, its identity (8: run and
+ * place in the sweep (4: drift), the start skew (4, float: its median, by
+ * launch); while reading, its identity (8: run and
  * trial number, to refuse a trial given twice) and its line (4, to name
  * both places), freed once every input is read. */
 #ifndef RACESTAT_CELLS_H
@@ -38,6 +39,7 @@ struct cell {
 	float *nspi;            /* elapsed_ns / (procs x iters) */
 	float *overlap;         /* overlap_pair where present, else overlap */
 	uint32_t *seq;          /* place in the sweep; 0 when the file has no seq */
+	float *skew;            /* start skew, ns (0 when the file has none) */
 	size_t n, cap;
 	int sorted;             /* final[] is sorted (and the parallel arrays no longer match it) */
 	float *nspi_boot;       /* resampled medians of nspi (boot.h), for costs and their ratios */
@@ -51,7 +53,7 @@ struct cell {
 	size_t gained;          /* final > expected (a violation for every check) */
 	size_t violations;      /* trials that broke the strategy's guarantee */
 	size_t failed;          /* trials whose status was not ok (left out) */
-	int has_seq;
+	int has_seq, has_skew;
 };
 
 struct dataset {

@@ -42,6 +42,16 @@ int summarize(struct cell *c, uint64_t seed, unsigned reps, struct summary *s, s
 	for (size_t i = 0; i < n; i++)
 		overlap += c->overlap[i];
 	s->overlap_mean = overlap / (double)n;
+	if (c->has_skew) { /* the median start skew: a copy sorted (the trials' order stays) */
+		float *k = malloc(n * sizeof *k);
+		if (!k)
+			return rl_fail(e, RL_ESYS, "out of memory");
+		memcpy(k, c->skew, n * sizeof *k);
+		stat_sort_f(k, n);
+		s->skew_median = stat_quantile_f(k, n, 0.5);
+		s->has_skew = 1;
+		free(k);
+	}
 	if (!c->sorted) {
 		stat_sort_u64(c->final, n);
 		stat_sort_f(c->nspi, n);
@@ -218,7 +228,7 @@ int write_summary_csv(FILE *f, const struct dataset *d, const struct summary *su
 	      "final_median_hi,final_q3,final_max,lost_mean,lost_sd,lost_median,lost_max,"
 	      "lost_frac_mean,lost_frac_lo,lost_frac_hi,lost_frac_method,p_loss,p_loss_lo,p_loss_hi,"
 	      "p_loss_upper,lossy,loss_size_mean,loss_size_lo,loss_size_hi,verdict,violations,"
-	      "ns_per_inc,ns_per_inc_lo,ns_per_inc_hi,overlap_mean,failed,boot_seed,boot_reps\n", f);
+	      "ns_per_inc,ns_per_inc_lo,ns_per_inc_hi,overlap_mean,skew_median,failed,boot_seed,boot_reps\n", f);
 	for (size_t i = 0; i < d->n_cells; i++) {
 		const struct cell *c = &d->cells[i];
 		const struct summary *s = &sum[i];
@@ -259,6 +269,7 @@ int write_summary_csv(FILE *f, const struct dataset *d, const struct summary *su
 		out_num(f, h && s->has_boot, s->ns_per_inc_lo); C;
 		out_num(f, h && s->has_boot, s->ns_per_inc_hi); C;
 		out_num(f, h, s->overlap_mean); C;
+		out_num(f, h && s->has_skew, s->skew_median); C;
 		fprintf(f, "%zu,%llu,%u\n", c->failed, (unsigned long long)seed, reps);
 	}
 	return ferror(f) ? -1 : 0;

@@ -29,6 +29,8 @@ struct summary {
 	const char *verdict;
 	double ns_per_inc, ns_per_inc_lo, ns_per_inc_hi;
 	double overlap_mean;
+	double skew_median;         /* ns, the median start skew (has_skew) */
+	int has_skew;
 	int has_sd, has_size, has_boot; /* has_boot: the bootstrap ran (--bootstrap 0 skips it) */
 };
 

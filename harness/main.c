@@ -64,6 +64,9 @@ static void usage(FILE *f)
 		"      --like CSV            run the sweep CSV was made by (from CSV.meta), here\n"
 		"      --dry-run             print the plan (cells, trials, placement, time) and stop\n"
 		"      --meta FILE           write the .meta here (needed for -o - or a device)\n"
+		"      --trace[=LIST]        off (default) or on: workers record their progress inside\n"
+		"                            the trial into CSV.trace.csv (a factor; launch fork)\n"
+		"      --trace-every N       increments between two samples, a power of 2 (1024)\n"
 		"      --live                a full-screen view of the sweep, for a lecture hall\n"
 		"                            (q stops, space pauses; the CSV is written as ever)\n"
 		"  -q, --quiet               no progress line\n"
@@ -167,6 +170,8 @@ int main(int argc, char **argv)
 		{"shard", required_argument, NULL, 'H'},
 		{"like", required_argument, NULL, 'K'},
 		{"live", no_argument, NULL, 'Z'},
+		{"trace", optional_argument, NULL, 'J'},
+		{"trace-every", required_argument, NULL, 'j'},
 		{"dry-run", no_argument, NULL, 'Y'},
 		{"region", required_argument, NULL, 'R'},
 		{"trial-timeout", required_argument, NULL, 'T'},
@@ -215,6 +220,8 @@ int main(int argc, char **argv)
 		case 'H': key = "shard"; break;
 		case 'K': like = optarg; break;
 		case 'Z': live = 1; break;
+		case 'J': key = "trace"; if (!optarg) optarg = (char *)"on"; break;
+		case 'j': key = "trace_every"; break;
 		case 'Y': dry = 1; break;
 		case 'R': key = "region"; break;
 		case 'T': key = "trial_timeout"; break;

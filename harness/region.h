@@ -65,6 +65,7 @@ struct worker_slot {
 	uint64_t seen;       /* the counter as this worker saw it after its last increment */
 	int32_t cpu;         /* the CPU it started on */
 	uint32_t done;       /* 1 once the fields above are written */
+	uint32_t trace_n;    /* --trace: samples taken */
 } __attribute__((aligned(CACHE_LINE)));
 
 /* A block of trials run by persistent workers. */

@@ -30,6 +30,8 @@ const struct settings_key settings_keys[] = {
 	{"until", "p_loss_ci=H|lost_frac_ci=H", "run each cell until its 95 % interval's half-width <= H"},
 	{"max_trials", "N", "with until: the most trials a cell runs (required)"},
 	{"time_budget", "SECONDS", "stop starting blocks after this long (the sweep stays resumable)"},
+	{"trace", "LIST", "off (default) or on: each worker records its progress every trace_every increments"},
+	{"trace_every", "N", "with trace on: increments between two samples, a power of 2 (default 1024)"},
 	{"shard", "K/N|slurm", "run the K-th of N shards (every N-th cell); slurm: from the array task"},
 	{"include", "FILE", "(files only) run another experiment file too, into the same CSV"},
 	{"trial_timeout", "SECONDS", "kill a trial that runs longer (watchdog)"},
@@ -42,6 +44,7 @@ static const char *const worker_names[] = {"processes", "threads", NULL};
 static const char *const pin_names[] = {"none", "spread", "same", "random", "smt", "core",
 					"package", "numa", NULL};
 static const char *const launch_names[] = {"fork", "persistent", NULL};
+static const char *const trace_names[] = {"off", "on", NULL};
 static const char *const order_names[] = {"rounds", "cells", NULL};
 
 const char *start_mode_name(enum start_mode m)
@@ -67,6 +70,14 @@ const char *order_mode_name(enum order_mode o)
 const char *launch_mode_name(enum launch_mode l)
 {
 	return launch_names[l];
+}
+
+void trace_name(uint64_t trace, char *buf, size_t len)
+{
+	if (trace)
+		snprintf(buf, len, "%llu", (unsigned long long)trace);
+	else
+		snprintf(buf, len, "off");
 }
 
 uint64_t default_block(enum launch_mode l)
@@ -96,6 +107,8 @@ void settings_defaults(struct settings *s)
 	one(&s->start, START_BARRIER);
 	one(&s->region, REGION_ANON);
 	one(&s->launch, LAUNCH_FORK);
+	one(&s->trace, 0);
+	s->trace_every = 1024;
 	s->trial_timeout_s = 600;
 	s->order = ORDER_ROUNDS;
 	s->block = 0;
@@ -319,6 +332,14 @@ int settings_set(struct settings *s, const char *key, const char *v, const char 
 		return set_enum_list(&s->pin, pin_names, key, v, where, e);
 	if (strcmp(key, "launch") == 0)
 		return set_enum_list(&s->launch, launch_names, key, v, where, e);
+	if (strcmp(key, "trace") == 0)
+		return set_enum_list(&s->trace, trace_names, key, v, where, e);
+	if (strcmp(key, "trace_every") == 0) {
+		int rc = set_count(&s->trace_every, key, v, 1ull << 30, where, e);
+		if (rc == 0 && (s->trace_every == 0 || (s->trace_every & (s->trace_every - 1))))
+			rc = rl_fail(e, RL_EINPUT, "%s: trace_every '%s' must be a power of 2 (1024, 4096, ...)", where, v);
+		return rc;
+	}
 	if (strcmp(key, "max_trials") == 0)
 		return set_count(&s->max_trials, key, v, MAX_TRIALS, where, e);
 	if (strcmp(key, "time_budget") == 0)
@@ -580,7 +601,8 @@ int cell_applicable(const struct cell_spec *c)
 	/* threads share one address space: MAP_PRIVATE is not private between
 	   them; persistent workers are not forked per trial */
 	return !(c->strategy->private_data && c->workers == WORKERS_THREADS) &&
-	       !(c->launch == LAUNCH_PERSISTENT && c->start == START_FORK);
+	       !(c->launch == LAUNCH_PERSISTENT && c->start == START_FORK) &&
+	       !(c->launch == LAUNCH_PERSISTENT && c->trace); /* tracing runs fresh workers */
 }
 
 int settings_check(const struct settings *s, struct rl_err *e)
@@ -605,6 +627,13 @@ int settings_check(const struct settings *s, struct rl_err *e)
 	if (!any)
 		return rl_fail(e, RL_EINPUT, "launch persistent needs start barrier or spin: its workers "
 			       "are not forked per trial");
+	int traced = 0, forked = 0;
+	for (unsigned k = 0; k < s->trace.n; k++)
+		traced |= s->trace.v[k] != 0;
+	for (unsigned k = 0; k < s->launch.n; k++)
+		forked |= s->launch.v[k] == LAUNCH_FORK;
+	if (traced && !forked)
+		return rl_fail(e, RL_EINPUT, "trace on needs launch fork: traced trials run fresh workers");
 	uint64_t maxp = 0, maxi = 0;
 	for (unsigned i = 0; i < s->n_procs; i++)
 		if (s->procs[i] > maxp)
@@ -649,6 +678,12 @@ void settings_fingerprint(const struct settings *s, char *buf, size_t len)
 	if (s->until != UNTIL_NONE)
 		PUT(";until=%s=%g;max_trials=%llu", s->until == UNTIL_P_LOSS ? "p_loss_ci" : "lost_frac_ci",
 		    s->until_half, (unsigned long long)s->max_trials);
+	if (s->trace.n != 1 || s->trace.v[0] != 0) {
+		PUT(";trace=");
+		for (unsigned i = 0; i < s->trace.n; i++)
+			PUT("%s%s", i ? "," : "", trace_names[s->trace.v[i]]);
+		PUT(";trace_every=%llu", (unsigned long long)s->trace_every);
+	}
 	if (s->shard_n > 1) /* a shard resumes only as itself */
 		PUT(";shard=%u/%u", s->shard_k, s->shard_n);
 #undef PUT
@@ -656,7 +691,7 @@ void settings_fingerprint(const struct settings *s, char *buf, size_t len)
 
 unsigned settings_cells(const struct settings *s)
 {
-	return s->n_strategies * s->workers.n * s->pin.n * s->start.n * s->region.n * s->launch.n *
+	return s->n_strategies * s->workers.n * s->pin.n * s->start.n * s->region.n * s->launch.n * s->trace.n *
 	       s->n_procs * s->n_iters;
 }
 
@@ -671,6 +706,8 @@ void settings_cell(const struct settings *s, unsigned index, struct cell_spec *c
 	index /= s->region.n;
 	c->launch = (enum launch_mode)s->launch.v[index % s->launch.n];
 	index /= s->launch.n;
+	c->trace = s->trace.v[index % s->trace.n] ? s->trace_every : 0;
+	index /= s->trace.n;
 	c->start = (enum start_mode)s->start.v[index % s->start.n];
 	index /= s->start.n;
 	c->pin = (enum pin_mode)s->pin.v[index % s->pin.n];

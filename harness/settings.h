@@ -37,7 +37,8 @@ struct settings {
 	unsigned n_procs;
 	uint64_t iters[MAX_LEVELS];
 	unsigned n_iters;
-	struct enum_list workers, pin, start, region, launch;
+	struct enum_list workers, pin, start, region, launch, trace;
+	uint64_t trace_every;       /* trace = on: a sample every this many increments (a power of 2) */
 	uint64_t trials;
 	uint64_t trial_timeout_s;
 	uint64_t seed;              /* round shuffles and pin = random; 0: from the clock */
@@ -94,6 +95,8 @@ const char *worker_kind_name(enum worker_kind k);
 const char *pin_mode_name(enum pin_mode p);
 const char *order_mode_name(enum order_mode o);
 const char *launch_mode_name(enum launch_mode l);
+/* the CSV's trace column: "off" or the increments between samples */
+void trace_name(uint64_t trace, char *buf, size_t len);
 /* The block a launch mode runs when `block` is not set. */
 uint64_t default_block(enum launch_mode l);
 
@@ -106,6 +109,7 @@ struct cell_spec {
 	enum start_mode start;
 	enum region_kind region;
 	enum launch_mode launch;
+	uint64_t trace;             /* 0: off; else a sample every `trace` increments */
 	unsigned procs;
 	uint64_t iters;
 };

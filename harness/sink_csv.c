@@ -15,22 +15,24 @@
 /* The first twelve columns are the documented core, in this order. */
 const char csv_header[] =
 	"run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,elapsed_ns,"
-	"overlap,overlap_pair,skew_ns,seq,host,region,workers,pin,launch,check,status,shm_visible,"
-	"shm_gone,cpus\n";
+	"overlap,overlap_pair,skew_ns,seq,host,region,workers,pin,launch,trace,check,status,"
+	"shm_visible,shm_gone,cpus\n";
 
 /* the columns a resumed row is checked by, in csv_cell_key() order */
 static const char *const key_cols[] = {"experiment", "strategy", "workers", "pin", "start",
-				       "region", "launch", "procs", "iters", "trial", NULL};
-enum { NKEY = 10 };
+				       "region", "launch", "trace", "procs", "iters", "trial", NULL};
+enum { NKEY = 11 };
 
 void csv_cell_key(char *buf, size_t len, const struct plan *p, const struct plan_cell *c,
 		  uint64_t trial)
 {
 	const struct cell_spec *cs = &c->spec;
-	snprintf(buf, len, "%s,%s,%s,%s,%s,%s,%s,%u,%llu,%llu", p->parts[c->part].experiment,
+	char tr[24];
+	trace_name(cs->trace, tr, sizeof tr);
+	snprintf(buf, len, "%s,%s,%s,%s,%s,%s,%s,%s,%u,%llu,%llu", p->parts[c->part].experiment,
 		 cs->strategy->name, worker_kind_name(cs->workers), pin_mode_name(cs->pin),
 		 start_mode_name(cs->start), region_kind_name(cs->region), launch_mode_name(cs->launch),
-		 cs->procs, (unsigned long long)cs->iters, (unsigned long long)trial);
+		 tr, cs->procs, (unsigned long long)cs->iters, (unsigned long long)trial);
 }
 
 static int col_index(const char *name)
@@ -361,8 +363,10 @@ int csv_sink_row(void *self, const struct row *w, struct rl_err *e)
 	const struct trial_result *r = w->r;
 	const struct cell_spec *c = &w->cell->spec;
 	char *row = s->row;
+	char tr[24];
+	trace_name(c->trace, tr, sizeof tr);
 	int n = snprintf(row, sizeof s->row,
-			 "%s,%s,%s,%s,%u,%llu,%llu,%llu,%llu,%lld,%llu,%.6f,%.6f,%llu,%llu,%s,%s,%s,%s,%s,%s,%s,%s,%s,",
+			 "%s,%s,%s,%s,%u,%llu,%llu,%llu,%llu,%lld,%llu,%.6f,%.6f,%llu,%llu,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,",
 			 w->run_id, w->plan->parts[w->cell->part].experiment, c->strategy->name,
 			 start_mode_name(c->start), c->procs, (unsigned long long)c->iters,
 			 (unsigned long long)w->trial, (unsigned long long)r->expected,
@@ -370,7 +374,7 @@ int csv_sink_row(void *self, const struct row *w, struct rl_err *e)
 			 (unsigned long long)r->elapsed_ns, r->overlap, r->overlap_pair,
 			 (unsigned long long)r->skew_ns, (unsigned long long)w->seq, w->host,
 			 region_kind_name(c->region), worker_kind_name(c->workers), pin_mode_name(c->pin),
-			 launch_mode_name(c->launch), strategy_check_name(c->strategy->check),
+			 launch_mode_name(c->launch), tr, strategy_check_name(c->strategy->check),
 			 trial_status_name(r->status),
 			 tri(r->shm_visible), tri(r->shm_gone));
 	/* the CPU each worker started on, ';'-separated */

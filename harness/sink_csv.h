@@ -46,7 +46,7 @@ struct csv_sink {
 	char *rbuf;
 	size_t rlen, rpos, rcap;
 	unsigned long rline;
-	int kcol[10], c_status, c_expected, c_final, ncols; /* where the key is in a row */
+	int kcol[12], c_status, c_expected, c_final, ncols; /* where the key is in a row */
 	char row[640 + 12 * MAX_PROCS]; /* the row being written */
 };
 

@@ -17,6 +17,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "live.h"
+#include "sink_trace.h"
 #include "sink_csv.h"
 #include "trial.h"
 
@@ -46,6 +47,7 @@ struct sweep {
 	struct csv_sink csv;
 	struct progress progress;
 	struct live live;
+	struct trace_sink trace;
 	struct sink sinks[4];
 	unsigned n_sinks;
 	struct placement pl;
@@ -108,7 +110,7 @@ static int run_trials(struct sweep *sw, unsigned cell, uint64_t first, uint64_t 
 		.workers = c->spec.workers, .pin = c->spec.pin, .start = c->spec.start,
 		.region = c->spec.region, .pin_cpu = pin_cpu,
 		.timeout_ns = sw->plan.parts[c->part].timeout_ns, .wait_set = sw->wait_set,
-		.guard = &sw->guard,
+		.guard = &sw->guard, .trace = c->spec.trace,
 	};
 	uint64_t seq0 = sw->plan.seq - (c->next - first); /* the block's first place in the sweep */
 	for (uint64_t n = first; n < first + count; n++) {
@@ -361,6 +363,15 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 			       : "--live draws on a terminal, and standard output is none "
 				 "(run it in a terminal, the CSV in a file)");
 	}
+	int traced = 0;
+	for (unsigned k = 0; k < rq->nparts; k++)
+		for (unsigned i = 0; i < rq->parts[k].trace.n; i++)
+			traced |= rq->parts[k].trace.v[i] != 0;
+	if (traced && strcmp(rq->output, "-") == 0) {
+		free(sw);
+		free(fp);
+		return rl_fail(e, RL_EINPUT, "--trace writes beside the CSV: it needs a file (-o FILE)");
+	}
 	sw->wait_set = wait_set;
 	sw->csv.fd = sw->csv.lockfd = -1;
 	sw->csv.path.dirfd = sw->csv.meta.dirfd = -1;
@@ -410,6 +421,13 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		rc = rl_fail(e, RL_ESYS, "out of memory");
 	if (rc == 0) {
 		sw->sinks[sw->n_sinks++] = csv_sink_as_sink(&sw->csv);
+		if (traced && !sw->csv.regular)
+			rc = rl_fail(e, RL_EINPUT, "--trace writes beside the CSV: %s is no regular file",
+				     sw->csv.shown);
+		else if (traced && (rc = trace_sink_open(&sw->trace, rq->output, &sw->plan, sw->csv.resuming, e)) == 0)
+			sw->sinks[sw->n_sinks++] = trace_sink_as_sink(&sw->trace);
+	}
+	if (rc == 0) {
 		/* the live view replaces the progress line (which still reports bad trials
 		   when there is no view) */
 		progress_init(&sw->progress, &sw->plan, !rq->quiet && !rq->live && isatty(STDERR_FILENO));

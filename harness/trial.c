@@ -38,6 +38,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -161,9 +162,33 @@ __attribute__((hot)) static void worker_body(const void *arg, const struct regio
 			cpu_relax();
 
 	int cpu = sched_getcpu();
-	uint64_t t0 = now_ns();
-	t->s->increment(&a);
-	uint64_t t1 = now_ns();
+	uint64_t t0, t1;
+	if (!t->trace) {
+		t0 = now_ns();
+		t->s->increment(&a);
+		t1 = now_ns();
+	} else {
+		/* the same loop cut into pieces of `trace` increments: between two
+		   pieces, a timestamp and the counter as this worker sees it */
+		struct trace_sample *ts = t->trace_buf + (size_t)w * TRACE_SAMPLES;
+		uint64_t iters = t->iters, done = 0, k = 0, stride = t->trace_stride;
+		uint32_t n = 0;
+		t0 = now_ns();
+		ts[n++] = (struct trace_sample){t0, 0, t->s->read(&a)};
+		while (done < iters) {
+			a.iters = iters - done < t->trace ? iters - done : t->trace;
+			t->s->increment(&a);
+			done += a.iters;
+			if (++k % stride == 0 || done == iters) {
+				uint64_t now = now_ns();
+				if (n < TRACE_SAMPLES)
+					ts[n++] = (struct trace_sample){now, done, t->s->read(&a)};
+			}
+		}
+		a.iters = iters;
+		t1 = now_ns();
+		slot->trace_n = n;
+	}
 
 	slot->start_ns = t0;
 	slot->end_ns = t1;
@@ -179,6 +204,8 @@ __attribute__((hot)) static void worker_body(const void *arg, const struct regio
 
 struct trial_ctx {
 	struct crew crew;
+	struct trace_sample *trace_map; /* --trace: shared with the workers */
+	size_t trace_bytes;
 	struct region_map map;
 	int kept;          /* map is an anonymous region kept from the last trial */
 	unsigned kept_procs;
@@ -198,6 +225,8 @@ struct trial_ctx *trial_ctx_new(void)
 		x->crew.n = x->crew.alive = x->crew.failed = 0;
 		x->crew.stranded = 0;
 		x->crew.self = 0;
+		x->trace_map = NULL;
+		x->trace_bytes = 0;
 		x->stranded = 0;
 		x->kept = 0;
 		x->map.r = NULL;
@@ -213,6 +242,8 @@ int trial_ctx_stranded(const struct trial_ctx *x)
 void trial_ctx_free(struct trial_ctx *x)
 {
 	if (x && !x->stranded) {
+		if (x->trace_map)
+			munmap(x->trace_map, x->trace_bytes);
 		if (x->kept)
 			region_destroy(&x->map);
 		free(x);
@@ -455,6 +486,7 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 	/* every field but the per-worker CPUs, which are written before they are
 	   read: after each fork every page the parent writes faults once more */
 	memset(res, 0, offsetof(struct trial_result, cpu));
+	res->trace = NULL;
 	res->expected = (uint64_t)t->procs * t->iters;
 	res->shm_visible = res->shm_gone = -1;
 	if (x->stranded)
@@ -473,6 +505,30 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 		}
 	}
 
+	struct trial_spec traced;
+	if (t->trace) {
+		/* the samples go to a mapping shared with every worker, made once
+		   for the most workers seen */
+		size_t bytes = (size_t)t->procs * TRACE_SAMPLES * sizeof(struct trace_sample);
+		if (bytes > x->trace_bytes) {
+			if (x->trace_map)
+				munmap(x->trace_map, x->trace_bytes);
+			x->trace_map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+			if (x->trace_map == MAP_FAILED) {
+				x->trace_map = NULL;
+				x->trace_bytes = 0;
+				return rl_fail(e, RL_ESYS, "mmap the trace: %s", strerror(errno));
+			}
+			x->trace_bytes = bytes;
+		}
+		traced = *t;
+		uint64_t chunks = (t->iters + t->trace - 1) / t->trace;
+		traced.trace_stride = (chunks + TRACE_SAMPLES - 2) / (TRACE_SAMPLES - 1);
+		if (traced.trace_stride == 0)
+			traced.trace_stride = 1;
+		traced.trace_buf = x->trace_map;
+		t = &traced;
+	}
 	struct crew *cp = &x->crew;
 	cp->n = cp->alive = cp->failed = 0;
 	cp->stranded = 0;
@@ -500,6 +556,13 @@ int trial_run(struct trial_ctx *x, const struct trial_spec *t, struct trial_resu
 			for (unsigned w = 0; w < t->procs; w++)
 				seen[w] = region_slot(m->r, w)->seen;
 			trial_judge(t, seen, res);
+			if (t->trace) {
+				res->trace = x->trace_map;
+				for (unsigned w = 0; w < t->procs; w++) {
+					uint32_t n = region_slot(m->r, w)->trace_n;
+					res->trace_n[w] = n > TRACE_SAMPLES ? TRACE_SAMPLES : n;
+				}
+			}
 		}
 	}
 	if (t->s->fini)

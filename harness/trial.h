@@ -12,6 +12,16 @@
 #include "strategy.h"
 #include "crew.h"
 
+/* --trace: a worker's progress inside its trial, one sample each
+   `trace` increments (and the first at the start), at most TRACE_SAMPLES a
+   worker (beyond that every stride-th boundary is kept, the cost the same) */
+#define TRACE_SAMPLES 1024u
+struct trace_sample {
+	uint64_t t_ns;       /* CLOCK_MONOTONIC */
+	uint64_t done;       /* increments this worker has done */
+	uint64_t counter;    /* the shared counter as it read it then */
+};
+
 struct trial_spec {
 	const struct strategy *s;
 	unsigned procs;
@@ -26,6 +36,9 @@ struct trial_spec {
 				      whose default is to end the process. Workers keep them
 				      blocked, so only the parent decides what a signal means */
 	const struct guard *guard; /* named regions: registered with it before they exist */
+	uint64_t trace;            /* 0, or the increments between two samples */
+	uint64_t trace_stride;     /* (set by trial_run) chunks between two samples kept */
+	struct trace_sample *trace_buf; /* (set by trial_run) [worker][TRACE_SAMPLES], shared */
 };
 
 enum trial_status { TRIAL_OK, TRIAL_CRASHED, TRIAL_TIMEOUT };
@@ -44,6 +57,9 @@ struct trial_result {
 	int shm_gone;            /* shm: and was gone after the unlink (-1: n/a) */
 	char detail[200];        /* what went wrong, for stderr */
 	int32_t cpu[MAX_PROCS];  /* the CPU each worker started on */
+	/* (not cleared per trial: trace is set anew, trace_n read only when it is) */
+	const struct trace_sample *trace; /* traced: [worker][TRACE_SAMPLES], valid until the next trial */
+	uint32_t trace_n[MAX_PROCS];      /* samples each worker took */
 };
 
 const char *trial_status_name(enum trial_status s);

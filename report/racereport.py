@@ -27,6 +27,7 @@ import figures as F  # noqa: E402
 import htmlpage  # noqa: E402
 import slides  # noqa: E402
 import slides_md  # noqa: E402
+import tracedata  # noqa: E402
 import wording as W  # noqa: E402
 from markup import Markup, fmt, h, join  # noqa: E402
 from rdata import Data, ReportError, levels, num  # noqa: E402
@@ -191,7 +192,8 @@ def lessons(rep):
         rep.figures.append(f)
     # pinning and threads: the share lost by placement, and by kind of worker
     for name, factor, title, xl in (("pinning", "pin", "Where the workers run", "placement of the workers"),
-                                    ("threads", "workers", "Threads race like processes", "workers")):
+                                    ("threads", "workers", "Threads race like processes", "workers"),
+                                    ("launch", "launch", "Fresh workers or kept ones", "how the workers are launched")):
         rows = lesson_rows(d, lambda rs: rs and factor in rs[0] and len(levels(rs, factor)) > 1)
         if not rows:
             continue
@@ -199,7 +201,7 @@ def lessons(rep):
         big = max(int(r["iters"]) for r in rows)
         lv = levels(rows, factor)
         series, sents = [], []
-        if factor == "pin":
+        if factor in ("pin", "launch"):
             for k, p in enumerate(sorted({int(r["procs"]) for r in rows})):
                 pts = []
                 for i, v in enumerate(lv, 1):
@@ -225,6 +227,8 @@ def lessons(rep):
         f.caption = fmt("Mean share of increments lost by <i>%s</i> at %s iterations by %s, with %s. ",
                         rows[0]["strategy"], W.count_html(big), factor, W.CI_HURDLE) + \
             (join("; ", sents) + Markup(".") if sents else Markup(""))
+        if factor == "launch":
+            f.caption = f.caption + W.skew_sentence(rows, lv, big)
         rep.figures.append(f)
     # locks and sharding: cost per increment against workers
     for name, title, want, ref in (
@@ -391,6 +395,44 @@ def takeaways(rep):
     rep.takeaway_title = "Take-aways"
 
 
+def trace_figures(rep, traces):
+    """--trace: the progress graph and the counter against the increments
+    done, for the traced trial of plain with two workers that lost the most;
+    and the gap's growth while two or more ran and while one did, over every
+    traced trial of that cell. Descriptive numbers, from the samples."""
+    t = tracedata.lossiest(traces, "plain", 2)
+    if t is None:
+        return
+    tl = t.timeline()
+    w0, w1 = sorted(t.workers)[:2]
+    both = [F.pt(t.done_at(w0, x[0]), t.done_at(w1, x[0]), None, None, "") for x in tl if x[3] >= 2]
+    one = [F.pt(t.done_at(w0, x[0]), t.done_at(w1, x[0]), None, None, "") for x in tl if x[3] < 2]
+    f = F.Fig("trace_progress", "A progress graph, measured", "increments done by worker A",
+              "increments done by worker B", [("both running", "#d62728", 1, both),
+                                              ("one running", "#7f7f7f", 1, one)], style=2)
+    f.caption = W.caption_trace_progress(t, len(tl))
+    rep.figures.append(f)
+    us = [x[0] / 1000.0 for x in tl]
+    f = F.Fig("trace_gap", "The counter falls behind the work done", "time in the trial (µs)", "increments",
+              [("done by all workers", "#1f77b4", 1, [F.pt(u, x[1], None, None, "") for u, x in zip(us, tl)]),
+               ("the counter, as read", "#d62728", 1, [F.pt(u, x[2], None, None, "") for u, x in zip(us, tl)])],
+              style=2)
+    f.caption = W.caption_trace_gap(t, tl)
+    rep.figures.append(f)
+    rates = [x.gap_rates() for x in traces.values() if x.strategy == "plain" and x.procs == 2]
+    both_r = sorted(r[2][0] for r in rates if r[2][0] is not None)
+    one_r = sorted(r[1][0] for r in rates if r[1][0] is not None)
+    if both_r and one_r:
+        def q(v, p):
+            return v[min(len(v) - 1, int(p * (len(v) - 1) + 0.5))]
+        pts = [F.pt(1, q(one_r, 0.5), q(one_r, 0.25), q(one_r, 0.75), "one running"),
+               F.pt(2, q(both_r, 0.5), q(both_r, 0.25), q(both_r, 0.75), "two or more running")]
+        f = F.Fig("trace_rates", "How fast the gap grows", "workers running", "gap growth (increments per µs)",
+                  [("plain, 2 processes", "#d62728", 1, pts)], style=3, xcat=True, yzero=False)
+        f.caption = W.caption_trace_rates(len(rates), q(one_r, 0.5), q(both_r, 0.5), len(one_r), len(both_r))
+        rep.figures.append(f)
+
+
 def build(d):
     rep = Report(d)
     rep.dirs, rep.overlap = (None, None), (None, None)
@@ -398,6 +440,7 @@ def build(d):
     rep.experiment_name = d.summary[0].get("experiment", "")
     main_figures(rep)
     lessons(rep)
+    trace_figures(rep, d.traces)
     drills(rep)
     takeaways(rep)
     strats = levels(d.all_summary, "strategy")
@@ -452,6 +495,7 @@ def main():
     ap.add_argument("--stats")
     ap.add_argument("--experiment", default="")
     ap.add_argument("--shm", default="")
+    ap.add_argument("--trace", default="", help="a traced run's CSV (its .trace.csv beside it)")
     ap.add_argument("--reproduce", help="racestat --compare's folder (reproduce.csv)")
     ap.add_argument("--base")
     ap.add_argument("--new")
@@ -474,6 +518,7 @@ def main():
         ap.error("--trials and --stats are required")
     try:
         d = Data(args.trials, args.stats, args.experiment, args.shm)
+        d.traces = tracedata.read(args.trace or args.trials)
         # the same data give the same bytes: date the PDF by the run, not by now
         if "SOURCE_DATE_EPOCH" not in os.environ:
             import calendar

@@ -81,6 +81,7 @@ class Data:
         self.claims = read_csv(os.path.join(stats, "claims.csv"))
         self.all_trials = read_csv(trials)
         self.meta = read_meta(trials + ".meta")
+        self.traces = {}  # --trace samples, set by the caller (tracedata.read)
         self.experiment_text = ""
         if experiment:
             with open(experiment, errors="replace") as f:

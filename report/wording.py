@@ -353,3 +353,45 @@ def with_interval(r, col, lo=None, hi=None):
         return "–"
     a, b = num(r.get(lo or col + "_lo")), num(r.get(hi or col + "_hi"))
     return pct(x, 1) + ("" if a is None or b is None else " [%s, %s]" % (pct(a, 1), pct(b, 1)))
+
+
+# -------------------------------------------------------------- trace --
+
+
+def caption_trace_progress(t, n):
+    return fmt("The traced trial of <i>plain</i> with two processes and %s increments each that lost the most "
+               "(trial %d, %s updates lost): each point is a moment of the trial, at worker A's and worker B's "
+               "increments done then (%d samples, every %s increments of a worker, linear between). Where both "
+               "ran at once the curve climbs diagonally, and only there can an update be lost; where one ran "
+               "alone it runs straight along an axis: the textbook's progress graph, measured.",
+               count_html(t.iters), t.trial, fmt_int(max(t.lost(), 0)), n,
+               fmt_int(max(s[1][1] - s[0][1] for s in t.workers.values() if len(s) > 1)))
+
+
+def caption_trace_gap(t, tl):
+    gap = max((x[1] - x[2] for x in tl), default=0)
+    return fmt("The same trial over time: the increments both workers had done, and the shared counter as the "
+               "workers read it at each sample. The gap between them is what had been lost so far (a load not "
+               "yet stored shows in it for a moment too); it ended at %s of %s and was %s at its widest.",
+               fmt_int(max(t.lost(), 0)), fmt_int(t.procs * t.iters), fmt_int(gap))
+
+
+def caption_trace_rates(n, one, both, n1, n2):
+    return fmt("Over the %d traced trials of <i>plain</i> with two processes: how fast the gap between the work "
+               "done and the counter grew, in increments per microsecond, while both workers ran (median %.3g, "
+               "%d trials) and while one ran alone (median %.3g, %d trials), with the quartiles. Measured from "
+               "the samples, not tested: racestat's claims are elsewhere in this report.", n, both, n2, one, n1)
+
+
+def skew_sentence(rows, launches, iters):
+    """the median start skew of each launch (summary.csv's skew_median)"""
+    parts = []
+    for v in launches:
+        sk = [num(r.get("skew_median")) for r in rows if r["launch"] == v and int(r["iters"]) == iters]
+        sk = [x for x in sk if x is not None]
+        if sk:
+            parts.append(fmt("%s %s µs", v, "%.3g" % (sorted(sk)[len(sk) // 2] / 1000.0)))
+    if not parts:
+        return Markup("")
+    return fmt(" The median start skew (the last worker's start after the first's, <code>skew_ns</code>): ") + \
+        join(", ", parts) + fmt(" (the medians of its cells, from summary.csv).")

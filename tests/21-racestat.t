@@ -13,8 +13,8 @@ $RACE -q -s plain,atomic,mutex,private -p 1,2 -n 1e3,1e5 -t 12 -o "$TMP/run.csv"
 o=$(mkd a)
 $RACESTAT -q "$TMP/run.csv" -o "$o"; rc=$?
 ok $([ $rc -eq 0 ] && [ -s "$o/summary.csv" ] && [ -s "$o/hist.csv" ] && [ -s "$o/compare.csv" ] && [ -s "$o/claims.csv" ]; echo $?) "writes summary.csv, hist.csv, compare.csv, claims.csv"
-want="check,n,expected,final_mean,final_sd,final_min,final_q1,final_median,final_median_lo,final_median_hi,final_q3,final_max,lost_mean,lost_sd,lost_median,lost_max,lost_frac_mean,lost_frac_lo,lost_frac_hi,lost_frac_method,p_loss,p_loss_lo,p_loss_hi,p_loss_upper,lossy,loss_size_mean,loss_size_lo,loss_size_hi,verdict,violations,ns_per_inc,ns_per_inc_lo,ns_per_inc_hi,overlap_mean,failed,boot_seed,boot_reps"
-ok $(head -1 "$o/summary.csv" | grep -q "^experiment,strategy,start,procs,iters,host,region,workers,pin,launch,$want\$"; echo $?) "summary.csv: factor columns, then the named statistics"
+want="check,n,expected,final_mean,final_sd,final_min,final_q1,final_median,final_median_lo,final_median_hi,final_q3,final_max,lost_mean,lost_sd,lost_median,lost_max,lost_frac_mean,lost_frac_lo,lost_frac_hi,lost_frac_method,p_loss,p_loss_lo,p_loss_hi,p_loss_upper,lossy,loss_size_mean,loss_size_lo,loss_size_hi,verdict,violations,ns_per_inc,ns_per_inc_lo,ns_per_inc_hi,overlap_mean,skew_median,failed,boot_seed,boot_reps"
+ok $(head -1 "$o/summary.csv" | grep -q "^experiment,strategy,start,procs,iters,host,region,workers,pin,launch,trace,$want\$"; echo $?) "summary.csv: factor columns, then the named statistics"
 cells=$(($(wc -l < "$o/summary.csv") - 1))
 ok $([ $cells -eq 16 ]; echo $?) "16 cells from 4 strategies x 2 procs x 2 iters ($cells)"
 ok $(! grep -qi 'nan\|inf' "$o"/*.csv; echo $?) "no nan or inf in any output"

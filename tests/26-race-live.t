@@ -60,7 +60,8 @@ ok $([ "$(cat "$TMP/exit")" = 130 ] && [ "$(awk -F, '{print NF}' "$TMP/live.csv"
 	"q stops as SIGINT does: exit 130, $n whole rows, nothing in /dev/shm, the terminal's settings restored"
 tm kill-server 2>/dev/null
 
-# NO_COLOR: no colour at all
+# NO_COLOR: no colour at all (a server of its own: the last one may still be going)
+S=$S-nc
 tm new-session -d -s live -x 80 -y 24 "cd '$PWD' && NO_COLOR=1 $RACE --live -s plain,atomic -p 2 -n 1e5 -t 2000 -o '$TMP/nc.csv'; sleep 60"
 wait_rows "$TMP/nc.csv" 20
 sleep 0.5

@@ -4,7 +4,7 @@
 # the same bytes when made twice, captions that quote summary.csv, titles and
 # statements that are claims.csv's, and data that never becomes code or markup.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 30
 PY=/usr/bin/python3
 export MPLBACKEND=Agg
 
@@ -141,3 +141,22 @@ ntr=$(($(wc -l < "$TMP/tiny.csv") - 1))
 ok $(grep -q '^# What was run$' "$out/slides.md" && grep -q '^- Strategies: ' "$out/slides.md" &&
 	grep -q "^subtitle: \"$ntr trials of" "$out/slides.md" && [ -s "$TMP/eout/slides.md" ] && grep -q "alert" "$TMP/eout/slides.md" && ! grep -v '^!\[' "$TMP/eout/slides.md" | grep -q '[^\\]<script'; echo $?) \
 	"slides.md: the PDF's words and numbers ($ntr trials), one # a slide; the hostile text in it escaped"
+
+# --trace: the progress graph, the counter against the work done, the gap's growth
+$RACE -q experiments/trace.conf --trials 3 -o "$TMP/trace.csv"
+$PY report/racereport.py --trials "$TMP/tiny.csv" --stats "$TMP/stats" --experiment tests/data/tiny.conf \
+	--trace "$TMP/trace.csv" --out "$TMP/tout" 2>/dev/null; rc=$?
+miss=0; for f in trace_progress trace_gap trace_rates; do [ -s "$TMP/tout/fig/$f.png" ] && [ -s "$TMP/tout/fig/$f.svg" ] || miss=1; done
+lost=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["strategy"]=="plain" && $c["lost"] > m {m = $c["lost"]} END{printf "%\047d", m}' "$TMP/trace.csv" 2>/dev/null)
+ok $([ $rc -eq 0 ] && [ $miss -eq 0 ] && grep -q 'A progress graph, measured' "$TMP/tout/report.html" &&
+	grep -q 'The counter falls behind the work done' "$TMP/tout/report.html"; echo $?) "a traced run adds the progress graph, the counter against the work done and the gap's growth"
+
+# the launch lesson: fork against persistent workers, and their start skew
+$RACE -q experiments/launch.conf --trials 40 -o "$TMP/launch.csv"
+mkdir -p "$TMP/lstats"; $RACESTAT -q "$TMP/launch.csv" -o "$TMP/lstats"
+$PY report/racereport.py --trials "$TMP/launch.csv" --stats "$TMP/lstats" --experiment experiments/launch.conf \
+	--out "$TMP/laout" 2>/dev/null; rc=$?
+sk=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["strategy"]=="plain" && $c["launch"]=="persistent" {print $c["skew_median"]; exit}' "$TMP/lstats/summary.csv")
+ok $([ $rc -eq 0 ] && [ -s "$TMP/laout/fig/launch.png" ] && grep -q 'Fresh workers or kept ones' "$TMP/laout/report.html" &&
+	grep -q 'The median start skew .*: fork [0-9.]* µs, persistent [0-9.]* µs' "$TMP/laout/report.html" && [ -n "$sk" ]; echo $?) \
+	"the launch lesson: share lost by launch, and each launch's median start skew (persistent: $sk ns)"

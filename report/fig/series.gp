@@ -9,15 +9,18 @@ load "common.gp"
 if (LOGX) { set logscale x; set format x "10^{%L}"; set offsets graph 0.04, graph 0.04, 0, 0 }
 if (LOGY) { set logscale y }
 if (YZERO && !LOGY) { set yrange [0:*] }
-if (XCAT) { set xrange [0.5:*]; set offsets 0, 0.5, 0, 0 }
 if (STYLE == 3) { set offsets graph 0.02, graph 0.02, graph 0.12, graph 0.12 }
+if (XCAT) { set xrange [0.5:*]; set offsets 0, 0.5, graph 0.05, graph 0.05 }
 set key outside right top box opaque title KEYTITLE noenhanced
 set bars 1.5
 if (STYLE == 2) {
 	plot for [i = 1:NS] DATA index (i - 1) using 2:3 with points pt 7 ps 0.8 \
 		lc rgb word(COLORS, i) title columnheader(1)
 } else {
-	if (XCAT) {
+	if (XCAT && STYLE == 3) {
+		plot for [i = 1:NS] DATA index (i - 1) using 2:3:4:5:xticlabels(6) \
+			with yerrorbars lw 2.5 pt 7 ps 1.5 lc rgb word(COLORS, i) title columnheader(1)
+	} else { if (XCAT) {
 		plot for [i = 1:NS] DATA index (i - 1) using 2:3:4:5:xticlabels(6) \
 			with yerrorlines lw 2.5 pt 7 ps 1.3 dt int(word(DASHES, i)) lc rgb word(COLORS, i) \
 			title columnheader(1)
@@ -42,4 +45,4 @@ if (STYLE == 2) {
 			}
 		}
 	}
-}
+} }
