@@ -13,7 +13,7 @@ ok $([ $rc -eq 0 ] && [ "$bad" -eq 0 ] && [ "$rows" -eq 90 ]; echo $?) "sem, spi
 $RACE -q -s atomic,mutex,spin -p 2,3 -n 1e4 -t 3 --workers threads -o "$TMP/th.csv"; rc=$?
 bad=$(count_rows "$TMP/th.csv" '$c["final"] != $c["expected"] || $c["workers"] != "threads"')
 ok $([ $rc -eq 0 ] && [ "$bad" -eq 0 ]; echo $?) "threads: atomic, mutex and spin are exact"
-$RACE -q -s plain -p 2 -n 1e6 -t 20 --workers threads --pin spread -o "$TMP/tp.csv"
+$RACE -q -s plain -p 2 -n 1e7 -t 20 --workers threads --pin spread --start spin -o "$TMP/tp.csv"
 lossy=$(count_rows "$TMP/tp.csv" '$c["lost"] > 0')
 ok $([ "$lossy" -ge 1 ]; echo $?) "threads race like processes: $lossy of 20 trials lost updates"
 refuse "private with threads is refused" "strategy private needs workers = processes" $RACE -s private --workers threads -o "$TMP/x.csv"
