@@ -69,8 +69,8 @@ struct worker_slot {
 } __attribute__((aligned(CACHE_LINE)));
 
 /* A block of trials run by persistent workers. */
-struct block_hdr {
-	_Atomic uint32_t go;      /* trials released so far (futex word) */
+struct block_hdr {             /* a whole cache line: the records after it stay aligned */
+	alignas(CACHE_LINE) _Atomic uint32_t go; /* trials released so far (futex word) */
 	_Atomic uint32_t done;    /* trials completed (futex word for the parent) */
 	_Atomic uint32_t stop;    /* the parent asks the workers to leave between trials */
 	_Atomic uint32_t exited;  /* workers finished with the block */

@@ -284,7 +284,8 @@ static int next_line(struct csv_sink *s, char **line, struct rl_err *e)
 		if (s->roff >= s->rend)
 			return 0;
 		/* keep the partial line, read more */
-		memmove(s->rbuf, s->rbuf + s->rpos, s->rlen - s->rpos);
+		if (s->rlen > s->rpos)
+			memmove(s->rbuf, s->rbuf + s->rpos, s->rlen - s->rpos);
 		s->rlen -= s->rpos;
 		s->rpos = 0;
 		if (s->rcap - s->rlen < 65536) {

@@ -161,6 +161,29 @@ def lesson_rows(d, test):
     return None
 
 
+def launch_skew_figure(d, rows, big):
+    """the share lost by every trial against its start skew, one series per
+    launch and start mode (the trials of the lesson's plain cells)"""
+    exp = rows[0].get("experiment")
+    trials = [t for t in d.all_trials if t.get("experiment") == exp and t["strategy"] == "plain"
+              and int(t["iters"]) == big and t.get("status", "ok") == "ok" and t.get("skew_ns", "") != ""]
+    if not trials:
+        return None
+    series, parts = [], []
+    combos = sorted({(t.get("launch", "fork"), t.get("start", "barrier")) for t in trials})
+    for k, (la, st) in enumerate(combos):
+        ts = [t for t in trials if t.get("launch", "fork") == la and t.get("start", "barrier") == st]
+        pts = [F.pt(max(num(t["skew_ns"]), 1.0) / 1000.0, num(t["lost"]) / num(t["expected"])) for t in ts]
+        series.append(("%s, %s start" % (la, st), ["#d62728", "#1f77b4", "#2ca02c", "#9467bd"][k % 4], 1, pts))
+        sk = sorted(num(t["skew_ns"]) for t in ts)
+        lossy = sum(1 for t in ts if num(t["lost"]) > 0)
+        parts.append((la, st, len(ts), sk[len(sk) // 2] / 1000.0, lossy))
+    f = F.Fig("launch_skew", "Start skew and loss, trial by trial", "start skew (µs, log scale)",
+              "share of increments lost", series, style=2, logx=True)
+    f.caption = W.caption_launch_skew(big, parts)
+    return f
+
+
 def lessons(rep):
     d = rep.data
     # the compiler: plain against plain-hoisted
@@ -229,6 +252,10 @@ def lessons(rep):
             (join("; ", sents) + Markup(".") if sents else Markup(""))
         if factor == "launch":
             f.caption = f.caption + W.skew_sentence(rows, lv, big)
+            rep.figures.append(f)
+            f = launch_skew_figure(d, rows, big)
+            if f is None:
+                continue
         rep.figures.append(f)
     # locks and sharding: cost per increment against workers
     for name, title, want, ref in (

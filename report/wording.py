@@ -395,3 +395,13 @@ def skew_sentence(rows, launches, iters):
         return Markup("")
     return fmt(" The median start skew (the last worker's start after the first's, <code>skew_ns</code>): ") + \
         join(", ", parts) + fmt(" (the medians of its cells, from summary.csv).")
+
+
+def caption_launch_skew(iters, parts):
+    each = join("; ", [fmt("%s workers with a %s start: %d trials, median skew %s µs, %d lossy", la, st, n,
+                           "%.3g" % sk, lossy) for la, st, n, sk, lossy in parts])
+    return fmt("Every trial of <i>plain</i> at %s iterations: its share of increments lost against its start "
+               "skew (the last worker's start after the first's). ", count_html(iters)) + each + \
+        fmt(". A trial can only lose updates while its workers overlap, and how far apart they start sets how "
+            "long they may; the comparisons of the share lost between launches are racestat's, in the figure "
+            "before.")

@@ -157,6 +157,6 @@ mkdir -p "$TMP/lstats"; $RACESTAT -q "$TMP/launch.csv" -o "$TMP/lstats"
 $PY report/racereport.py --trials "$TMP/launch.csv" --stats "$TMP/lstats" --experiment experiments/launch.conf \
 	--out "$TMP/laout" 2>/dev/null; rc=$?
 sk=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["strategy"]=="plain" && $c["launch"]=="persistent" {print $c["skew_median"]; exit}' "$TMP/lstats/summary.csv")
-ok $([ $rc -eq 0 ] && [ -s "$TMP/laout/fig/launch.png" ] && grep -q 'Fresh workers or kept ones' "$TMP/laout/report.html" &&
+ok $([ $rc -eq 0 ] && [ -s "$TMP/laout/fig/launch.png" ] && [ -s "$TMP/laout/fig/launch_skew.png" ] && grep -q "Start skew and loss, trial by trial" "$TMP/laout/report.html" && grep -q "Fresh workers or kept ones" "$TMP/laout/report.html" &&
 	grep -q 'The median start skew .*: fork [0-9.]* µs, persistent [0-9.]* µs' "$TMP/laout/report.html" && [ -n "$sk" ]; echo $?) \
 	"the launch lesson: share lost by launch, and each launch's median start skew (persistent: $sk ns)"
