@@ -105,11 +105,11 @@ static void color(struct live *v, const char *code)
 
 static void short_count(uint64_t x, char *buf, size_t len)
 {
-	if (x >= 10000000000ull)
-		snprintf(buf, len, "%.3gG", (double)x / 1e9);
-	else if (x >= 10000000)
+	if (x >= 1000000000ull)
+		snprintf(buf, len, "%.4gG", (double)x / 1e9);
+	else if (x >= 1000000)
 		snprintf(buf, len, "%.4gM", (double)x / 1e6);
-	else if (x >= 100000)
+	else if (x >= 10000)
 		snprintf(buf, len, "%.4gk", (double)x / 1e3);
 	else
 		snprintf(buf, len, "%llu", (unsigned long long)x);
@@ -345,7 +345,7 @@ static void draw(struct live *v, const struct plan_step *next)
 		put(v, " next: %s, %u procs x %s, trial %llu", c->spec.strategy->name, c->spec.procs, it,
 		    (unsigned long long)next->first);
 	} else {
-		put(v, " done");
+		put(v, v->stopped ? " stopped" : " done");
 	}
 	put(v, " | %s, %s left |%s q quit, space %s", a, b, shown < n ? " (more strategies than fit) |" : "",
 	    v->paused ? "go on  PAUSED" : "pause");
@@ -425,7 +425,7 @@ static int live_between(void *self, const struct plan *plan, const struct plan_s
 	int k;
 	while ((k = key(v, 0)) != 0) {
 		if (k == 'q' || k == 'Q')
-			return SINK_STOP;
+			return v->stopped = 1, SINK_STOP;
 		if (k == ' ')
 			v->paused = 1;
 	}
@@ -435,7 +435,7 @@ static int live_between(void *self, const struct plan *plan, const struct plan_s
 		/* a pause ends with a key, or a signal the sweep must see */
 		k = key(v, 200);
 		if (k == 'q' || k == 'Q')
-			return SINK_STOP;
+			return v->stopped = 1, SINK_STOP;
 		if (k != 0 || signal_pending(v)) {
 			v->paused = 0;
 			draw(v, next);

@@ -45,7 +45,7 @@ struct live {
 	uint64_t t0, last;
 	double total_work, done_work;
 	unsigned rows, cols;       /* the size the last frame was drawn at */
-	int paused, drawn;
+	int paused, drawn, stopped;
 	char *frame;               /* one frame, built then written at once */
 	size_t cap, len;
 };
