@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <libgen.h>
 #include <sched.h>
 #include <signal.h>
@@ -184,6 +185,9 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	/* big blocks as their own mappings: their pages exist only where written,
+	   and what is not resident is nothing a fork copies */
+	mallopt(M_MMAP_THRESHOLD, 16 * 1024);
 	struct cli_pair pairs[64];
 	unsigned npairs = 0;
 	int quiet = 0, resume = 0, explicit_o = 0, dry = 0, live = 0, c;
