@@ -61,7 +61,7 @@ __attribute__((hot)) _Noreturn void crew_exit(int code)
 		raw3(SYS_exit_group, code, 0, 0);
 }
 
-__attribute__((hot)) static _Noreturn void worker_process(struct region_map *m, crew_fn fn,
+__attribute__((hot)) static _Noreturn void worker_process(const struct region_map *m, crew_fn fn,
 							   const void *arg, unsigned w, pid_t parent)
 {
 	/* die with the parent, even if it died before this line; the signal
@@ -72,10 +72,13 @@ __attribute__((hot)) static _Noreturn void worker_process(struct region_map *m, 
 	/* hold none of the parent's files: a worker that outlives a killed
 	   parent by a moment must not keep the CSV's lock, or a pipe, open */
 	raw3(SYS_close_range, 3, ~0u, 0);
+	/* the parent's map is the parent's (it may be memory shared with this
+	   process, nocopy.h): attach a copy of it */
+	struct region_map mine = *m;
 	struct rl_err e;
-	if (m->kind != REGION_ANON && region_attach(m, &e) != 0)
+	if (mine.kind != REGION_ANON && region_attach(&mine, &e) != 0)
 		crew_exit(EXIT_ATTACH);
-	fn(arg, m, w);
+	fn(arg, &mine, w);
 	crew_exit(0);
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "count.h"
+#include "nocopy.h"
 #include "settings.h"
 #include "strategy.h"
 #include "sweep.h"
@@ -264,13 +265,16 @@ int main(int argc, char **argv)
 	/* The plan: one settings per sweep. An experiment file with includes runs
 	   each included file's sweep in turn, on top of its own settings; options
 	   on the command line override them all. */
-	struct settings *plan = calloc(MAX_INCLUDES + 1, sizeof *plan);
+	/* read by the sweep between forks: kept out of what a fork copies, and
+	   the top level beside the parts rather than 24 KiB on the stack */
+	const size_t plan_size = (MAX_INCLUDES + 2) * sizeof(struct settings);
+	struct settings *plan = nocopy_calloc(plan_size);
 	if (!plan) {
 		fprintf(stderr, "race: out of memory\n");
 		return 3;
 	}
-	struct settings s; /* the top level: its name and output are the run's */
-	settings_defaults(&s);
+	struct settings *top = &plan[MAX_INCLUDES + 1]; /* the top level: its name and output are the run's */
+	settings_defaults(top);
 	unsigned nplan = 0;
 	int rc_in = 0;
 	if (like) {
@@ -282,52 +286,52 @@ int main(int argc, char **argv)
 		else
 			rc_in = settings_like(plan, &nplan, &seed, like, &e);
 		if (rc_in == 0)
-			s = plan[0];
+			*top = plan[0];
 		for (unsigned k = 0; rc_in == 0 && k < nplan; k++)
-			rc_in = apply_options(&plan[k], k == 0 ? &s : NULL, pairs, npairs, &e);
+			rc_in = apply_options(&plan[k], k == 0 ? top : NULL, pairs, npairs, &e);
 	} else {
 		if (file) {
-			default_experiment(file, s.experiment, sizeof s.experiment);
-			rc_in = settings_load(&s, file, 1, &e);
+			default_experiment(file, top->experiment, sizeof top->experiment);
+			rc_in = settings_load(top, file, 1, &e);
 		}
-		for (unsigned k = 0; rc_in == 0 && k < (s.n_includes ? s.n_includes : 1); k++) {
+		for (unsigned k = 0; rc_in == 0 && k < (top->n_includes ? top->n_includes : 1); k++) {
 			struct settings *sub = &plan[nplan++];
-			*sub = s;
+			*sub = *top;
 			sub->n_includes = 0;
-			if (s.n_includes) {
-				default_experiment(s.includes[k], sub->experiment, sizeof sub->experiment);
-				rc_in = settings_load(sub, s.includes[k], 0, &e);
+			if (top->n_includes) {
+				default_experiment(top->includes[k], sub->experiment, sizeof sub->experiment);
+				rc_in = settings_load(sub, top->includes[k], 0, &e);
 				for (unsigned j = 0; rc_in == 0 && j < k; j++)
 					if (plan[j].file_dev == sub->file_dev && plan[j].file_ino == sub->file_ino)
 						rc_in = rl_fail(&e, RL_EINPUT, "%s: includes %s a second time",
-								s.include_where[k], s.includes[k]);
-				if (rc_in == 0 && sub->file_dev == s.file_dev && sub->file_ino == s.file_ino)
-					rc_in = rl_fail(&e, RL_EINPUT, "%s: includes itself", s.include_where[k]);
+								top->include_where[k], top->includes[k]);
+				if (rc_in == 0 && sub->file_dev == top->file_dev && sub->file_ino == top->file_ino)
+					rc_in = rl_fail(&e, RL_EINPUT, "%s: includes itself", top->include_where[k]);
 			}
 			if (rc_in == 0)
-				rc_in = apply_options(sub, k == 0 || !s.n_includes ? &s : NULL, pairs, npairs, &e);
+				rc_in = apply_options(sub, k == 0 || !top->n_includes ? top : NULL, pairs, npairs, &e);
 		}
 	}
 	if (rc_in != 0) {
 		fprintf(stderr, "race: %s\n", e.msg);
-		free(plan);
+		nocopy_free(plan, plan_size);
 		return 2;
 	}
 
 	char out_path[4200];
 	uint64_t inputs[MAX_INCLUDES + 1][2];
 	unsigned n_inputs = 0;
-	if (s.has_file) {
-		inputs[n_inputs][0] = s.file_dev;
-		inputs[n_inputs++][1] = s.file_ino;
+	if (top->has_file) {
+		inputs[n_inputs][0] = top->file_dev;
+		inputs[n_inputs++][1] = top->file_ino;
 	}
-	for (unsigned k = 0; k < nplan && s.n_includes; k++) {
+	for (unsigned k = 0; k < nplan && top->n_includes; k++) {
 		inputs[n_inputs][0] = plan[k].file_dev;
 		inputs[n_inputs++][1] = plan[k].file_ino;
 	}
-	if (output_path(&s, file, explicit_o, out_path, sizeof out_path, &e) != 0) {
+	if (output_path(top, file, explicit_o, out_path, sizeof out_path, &e) != 0) {
 		fprintf(stderr, "race: %s\n", e.msg);
-		free(plan);
+		nocopy_free(plan, plan_size);
 		return 3;
 	}
 
@@ -338,7 +342,7 @@ int main(int argc, char **argv)
 	};
 	if (dry) {
 		int rc = sweep_dry_run(&rq, stdout, &e);
-		free(plan);
+		nocopy_free(plan, plan_size);
 		if (rc != 0) {
 			fprintf(stderr, "race: %s\n", e.msg);
 			return rc == RL_EINPUT ? 2 : 3;
@@ -349,7 +353,7 @@ int main(int argc, char **argv)
 	sweep_signals(&wait_set);
 	struct sweep_outcome out;
 	int rc = sweep_main(&rq, &wait_set, &out, &e);
-	free(plan);
+	nocopy_free(plan, plan_size);
 	int code;
 	if (rc == RL_EINTR) {
 		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.output, out.rows);

@@ -1,6 +1,7 @@
 /* sweep.c - the run: outputs, guardian, plan, and the loop over its blocks. */
 #define _GNU_SOURCE
 #include "sweep.h"
+#include "nocopy.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -372,17 +373,17 @@ static void trim_stack(void)
 int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	       struct sweep_outcome *out, struct rl_err *e)
 {
-	struct sweep *sw = calloc(1, sizeof *sw);
+	struct sweep *sw = nocopy_calloc(sizeof *sw); /* written between forks */
 	char *fp = fingerprint_of(rq);
 	memset(out, 0, sizeof *out);
 	snprintf(out->output, sizeof out->output, "%s", strcmp(rq->output, "-") ? rq->output : "stdout");
 	if (!sw || !fp) {
-		free(sw);
+		nocopy_free(sw, sizeof *sw);
 		free(fp);
 		return rl_fail(e, RL_ESYS, "out of memory");
 	}
 	if (rq->live && (strcmp(rq->output, "-") == 0 || !isatty(STDOUT_FILENO))) {
-		free(sw);
+		nocopy_free(sw, sizeof *sw);
 		free(fp);
 		return rl_fail(e, RL_EINPUT, strcmp(rq->output, "-") == 0
 			       ? "--live draws on the terminal: the CSV needs a file (-o FILE)"
@@ -394,7 +395,7 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		for (unsigned i = 0; i < rq->parts[k].trace.n; i++)
 			traced |= rq->parts[k].trace.v[i] != 0;
 	if (traced && strcmp(rq->output, "-") == 0) {
-		free(sw);
+		nocopy_free(sw, sizeof *sw);
 		free(fp);
 		return rl_fail(e, RL_EINPUT, "--trace writes beside the CSV: it needs a file (-o FILE)");
 	}
@@ -489,7 +490,7 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		trial_ctx_free(sw->ctx);
 		block_ctx_free(sw->bctx);
 		free(sw->res);
-		free(sw);
+		nocopy_free(sw, sizeof *sw);
 	}
 	return rc;
 }

@@ -21,6 +21,7 @@
  * them: nothing they can touch is freed, and the process ends. */
 #define _GNU_SOURCE
 #include "trial.h"
+#include "nocopy.h"
 
 #include "crew.h"
 
@@ -220,7 +221,7 @@ int trial_pending_signal(const sigset_t *wait_set)
 
 struct trial_ctx *trial_ctx_new(void)
 {
-	struct trial_ctx *x = malloc(sizeof *x);
+	struct trial_ctx *x = nocopy_calloc(sizeof *x); /* see nocopy.h */
 	if (x) {
 		x->crew.n = x->crew.alive = x->crew.failed = 0;
 		x->crew.stranded = 0;
@@ -246,7 +247,7 @@ void trial_ctx_free(struct trial_ctx *x)
 			munmap(x->trace_map, x->trace_bytes);
 		if (x->kept)
 			region_destroy(&x->map);
-		free(x);
+		nocopy_free(x, sizeof *x);
 	}
 }
 
