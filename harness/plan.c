@@ -1,5 +1,6 @@
 /* plan.c - the cells of a sweep and the order their trials run in. */
 #include "plan.h"
+#include "nocopy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,9 @@ int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, ui
 		p->parts[k].timeout_ns = parts[k].trial_timeout_s * 1000000000ull;
 		total += settings_cells(&parts[k]);
 	}
-	p->cells = calloc(total ? total : 1, sizeof *p->cells);
+	/* written after every trial: where a fork does not copy it (nocopy.h) */
+	p->cells_bytes = (total ? total : 1) * sizeof *p->cells;
+	p->cells = nocopy_calloc(p->cells_bytes);
 	p->perm = calloc(total ? total : 1, sizeof *p->perm);
 	if (!p->cells || !p->perm) {
 		plan_free(p);
@@ -69,7 +72,7 @@ int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, ui
 
 void plan_free(struct plan *p)
 {
-	free(p->cells);
+	nocopy_free(p->cells, p->cells_bytes);
 	free(p->perm);
 	p->cells = NULL;
 	p->perm = NULL;

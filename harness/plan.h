@@ -44,6 +44,7 @@ struct plan {
 	struct plan_part parts[MAX_INCLUDES + 1];
 	unsigned n_parts;
 	struct plan_cell *cells;
+	size_t cells_bytes;     /* what was mapped for cells */
 	unsigned n_cells;
 	enum order_mode order;
 	uint64_t seed;          /* the round shuffles (and random pinning) */

@@ -442,7 +442,7 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	free(fp);
 	sw->ctx = rc == 0 ? trial_ctx_new() : NULL;
 	sw->bctx = rc == 0 ? block_ctx_new() : NULL;
-	sw->res = rc == 0 ? malloc(sizeof *sw->res) : NULL;
+	sw->res = rc == 0 ? nocopy_calloc(sizeof *sw->res) : NULL; /* written every trial */
 	sw->t0 = now_ns();
 	if (rc == 0 && (!sw->ctx || !sw->bctx || !sw->res))
 		rc = rl_fail(e, RL_ESYS, "out of memory");
@@ -489,7 +489,7 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	if (!out->stranded) {
 		trial_ctx_free(sw->ctx);
 		block_ctx_free(sw->bctx);
-		free(sw->res);
+		nocopy_free(sw->res, sizeof *sw->res);
 		nocopy_free(sw, sizeof *sw);
 	}
 	return rc;
