@@ -283,7 +283,7 @@ static void bracket_pick(const double *a, size_t na, const double *b, size_t nb,
 
 #define KTH_SAMPLE 16384
 
-double rank_kth_difference(const double *a, size_t na, const double *b, size_t nb, uint64_t k)
+static double kth_untied(const double *a, size_t na, const double *b, size_t nb, uint64_t k)
 {
 	/* Selection among the na nb differences without forming them (after
 	   Floyd and Rivest 1975): keep a bracket (lo, hi) around the k-th;
@@ -402,6 +402,266 @@ static long qwilcox(double q, size_t m, size_t n, struct rank_cache *cache)
 	return res;
 }
 
+/* ---- the same selection on tied data: distinct values with their counts ----
+   Final counts are integers, and shares lost are integers over one expected
+   value: 10^5 trials of a cell hold a few thousand distinct values at most.
+   Run on (value, count) runs, every pass of the selection above walks the
+   distinct values instead of the trials, and the k-th difference is the
+   same number (an order statistic does not depend on how it is found). */
+struct runs {
+	double *x;   /* distinct values, ascending */
+	uint64_t *c; /* c[j]: values before run j; c[n] = all */
+	size_t n;
+};
+
+static int runs_of(const double *a, size_t na, struct runs *r)
+{
+	size_t d = 0;
+	for (size_t i = 0; i < na; i++)
+		d += i == 0 || a[i] != a[i - 1];
+	r->x = malloc((d ? d : 1) * sizeof *r->x);
+	r->c = malloc((d + 1) * sizeof *r->c);
+	r->n = d;
+	if (!r->x || !r->c) {
+		free(r->x);
+		free(r->c);
+		return -1;
+	}
+	size_t j = 0;
+	for (size_t i = 0; i < na; i++)
+		if (i == 0 || a[i] != a[i - 1]) {
+			r->x[j] = a[i];
+			r->c[j++] = i;
+		}
+	r->c[d] = na;
+	return 0;
+}
+
+static void runs_free(struct runs *r)
+{
+	free(r->x);
+	free(r->c);
+}
+
+/* the run holding the o-th value (0-based) of runs [lo, hi) */
+static size_t run_at(const uint64_t *c, size_t lo, size_t hi, uint64_t o)
+{
+	uint64_t want = c[lo] + o;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c[mid] <= want)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct wv {
+	double v;
+	uint64_t w;
+};
+
+/* the t-th smallest (1-based) of a multiset given as (value, count) */
+static double weighted_select(struct wv *p, size_t n, uint64_t t)
+{
+	size_t lo = 0, hi = n;
+	uint64_t st = 0x9e3779b97f4a7c15ull ^ t;
+	while (hi - lo > 1) {
+		double piv = p[lo + mix(&st) % (hi - lo)].v;
+		/* three ways: [lo, lt) < piv, [lt, gt) == piv, [gt, hi) > piv */
+		size_t lt = lo, i = lo, gt = hi;
+		uint64_t wl = 0, we = 0;
+		while (i < gt) {
+			if (p[i].v < piv) {
+				wl += p[i].w;
+				struct wv tmp = p[lt];
+				p[lt++] = p[i];
+				p[i++] = tmp;
+			} else if (p[i].v > piv) {
+				struct wv tmp = p[--gt];
+				p[gt] = p[i];
+				p[i] = tmp;
+			} else {
+				we += p[i++].w;
+			}
+		}
+		if (t <= wl) {
+			hi = lt;
+		} else if (t <= wl + we) {
+			return piv;
+		} else {
+			t -= wl + we;
+			lo = gt;
+		}
+	}
+	return p[lo].v;
+}
+
+static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
+{
+	const double *xa = A->x, *xb = B->x;
+	const uint64_t *ca = A->c, *cb = B->c;
+	size_t na = A->n, nb = B->n;
+	uint64_t NA = ca[na], NB = cb[nb];
+	struct bracket br = {-INFINITY, INFINITY, 0, NA * NB};
+	uint64_t d_inside = (uint64_t)na * nb; /* distinct (i, j) pairs inside */
+	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
+	uint64_t *pos = malloc(KTH_SAMPLE * sizeof *pos);
+	double *val = malloc(KTH_SAMPLE * sizeof *val);
+	double res = NAN;
+	if (!pos || !val)
+		goto out;
+	for (int round = 0;; round++) {
+		uint64_t inside = br.lt_hi - br.le_lo;
+		if (inside == 0) {
+			res = br.hi;
+			break;
+		}
+		uint64_t t = k - br.le_lo;
+		if (d_inside <= 65536 || round >= 64) {
+			struct wv *all = malloc((d_inside ? d_inside : 1) * sizeof *all);
+			if (!all)
+				break;
+			size_t m = 0, jlo = 0, jhi = 0;
+			for (size_t i = 0; i < na; i++) {
+				while (jlo < nb && xb[jlo] - xa[i] <= br.lo)
+					jlo++;
+				while (jhi < nb && xb[jhi] - xa[i] < br.hi)
+					jhi++;
+				uint64_t wa = ca[i + 1] - ca[i];
+				for (size_t j = jlo; j < jhi; j++)
+					all[m++] = (struct wv){xb[j] - xa[i], wa * (cb[j + 1] - cb[j])};
+			}
+			res = weighted_select(all, m, t);
+			free(all);
+			break;
+		}
+		size_t s = KTH_SAMPLE;
+		if (round == 0) {
+			for (size_t i = 0; i < s; i++) {
+				size_t ib = run_at(cb, 0, nb, mix(&st) % NB), ia = run_at(ca, 0, na, mix(&st) % NA);
+				val[i] = xb[ib] - xa[ia];
+			}
+		} else {
+			for (size_t i = 0; i < s; i++)
+				pos[i] = mix(&st) % inside;
+			stat_sort_u64(pos, s);
+			size_t jlo = 0, jhi = 0, next = 0;
+			uint64_t seen = 0;
+			for (size_t i = 0; i < na && next < s; i++) {
+				while (jlo < nb && xb[jlo] - xa[i] <= br.lo)
+					jlo++;
+				while (jhi < nb && xb[jhi] - xa[i] < br.hi)
+					jhi++;
+				if (jhi <= jlo)
+					continue;
+				uint64_t R = cb[jhi] - cb[jlo], cnt = (ca[i + 1] - ca[i]) * R;
+				while (next < s && pos[next] < seen + cnt) {
+					/* the row is the runs' values, once for each copy of xa[i] */
+					size_t j = run_at(cb, jlo, jhi, (pos[next] - seen) % R);
+					val[next++] = xb[j] - xa[i];
+				}
+				seen += cnt;
+			}
+		}
+		stat_sort(val, s);
+		double f = (double)t / (double)inside, q = f * (double)s;
+		double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
+		long i1 = (long)floor(q - d), i2 = (long)ceil(q + d);
+		double p1 = val[i1 < 0 ? 0 : i1], p2 = val[i2 >= (long)s ? (long)s - 1 : i2];
+		size_t j1le = 0, j1lt = 0, j2le = 0, j2lt = 0;
+		uint64_t le1 = 0, lt1 = 0, le2 = 0, lt2 = 0, dle1 = 0, dlt1 = 0, dle2 = 0, dlt2 = 0;
+		uint64_t dle_lo = 0, dlt_hi = 0;
+		size_t jlo = 0, jhi = 0;
+		for (size_t i = 0; i < na; i++) {
+			uint64_t wa = ca[i + 1] - ca[i];
+			while (j1le < nb && xb[j1le] - xa[i] <= p1)
+				j1le++;
+			while (j1lt < nb && xb[j1lt] - xa[i] < p1)
+				j1lt++;
+			while (j2le < nb && xb[j2le] - xa[i] <= p2)
+				j2le++;
+			while (j2lt < nb && xb[j2lt] - xa[i] < p2)
+				j2lt++;
+			while (jlo < nb && xb[jlo] - xa[i] <= br.lo)
+				jlo++;
+			while (jhi < nb && xb[jhi] - xa[i] < br.hi)
+				jhi++;
+			le1 += wa * cb[j1le];
+			lt1 += wa * cb[j1lt];
+			le2 += wa * cb[j2le];
+			lt2 += wa * cb[j2lt];
+			dle1 += j1le;
+			dlt1 += j1lt;
+			dle2 += j2le;
+			dlt2 += j2lt;
+			dle_lo += jlo;
+			dlt_hi += jhi;
+		}
+		if (k <= lt1) {
+			br.hi = p1;
+			br.lt_hi = lt1;
+			d_inside = dlt1 - dle_lo;
+		} else if (k <= le1) {
+			res = p1;
+			break;
+		} else if (k <= lt2) {
+			br.lo = p1;
+			br.le_lo = le1;
+			br.hi = p2;
+			br.lt_hi = lt2;
+			d_inside = dlt2 - dle1;
+		} else if (k <= le2) {
+			res = p2;
+			break;
+		} else {
+			br.lo = p2;
+			br.le_lo = le2;
+			d_inside = dlt_hi - dle2;
+		}
+	}
+out:
+	free(pos);
+	free(val);
+	return res;
+}
+
+/* the k-th difference by whichever walk is shorter: the runs when the data
+   are tied enough to make them fewer than a quarter of the trials */
+static double kth_either(const double *a, size_t na, const double *b, size_t nb,
+			 const struct runs *A, const struct runs *B, uint64_t k)
+{
+	if (A && B)
+		return kth_runs(A, B, k);
+	return kth_untied(a, na, b, nb, k);
+}
+
+/* runs of a and b if they are worth walking instead of the values */
+static int runs_pick(const double *a, size_t na, const double *b, size_t nb, struct runs *ra,
+		     struct runs *rb)
+{
+	*ra = *rb = (struct runs){0};
+	if (na + nb <= 4096 || runs_of(a, na, ra) != 0)
+		return 0;
+	if (runs_of(b, nb, rb) != 0) {
+		runs_free(ra);
+		*ra = (struct runs){0};
+		return 0;
+	}
+	return 4 * (ra->n + rb->n) <= na + nb;
+}
+
+double rank_kth_difference(const double *a, size_t na, const double *b, size_t nb, uint64_t k)
+{
+	struct runs ra, rb;
+	int tied = runs_pick(a, na, b, nb, &ra, &rb);
+	double res = kth_either(a, na, b, nb, tied ? &ra : NULL, tied ? &rb : NULL, k);
+	runs_free(&ra);
+	runs_free(&rb);
+	return res;
+}
+
 int rank_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, int exact,
 			struct rank_cache *cache, struct hl *out)
 {
@@ -414,11 +674,14 @@ int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t n
 	if (na == 0 || nb == 0 || !(alpha > 0.0 && alpha < 1.0))
 		return -1;
 	uint64_t M = (uint64_t)na * nb;
+	struct runs ra, rb;
+	int tied = runs_pick(a, na, b, nb, &ra, &rb);
+	const struct runs *A = tied ? &ra : NULL, *B = tied ? &rb : NULL;
 	if (M % 2)
-		out->shift = rank_kth_difference(a, na, b, nb, (M + 1) / 2);
+		out->shift = kth_either(a, na, b, nb, A, B, (M + 1) / 2);
 	else
-		out->shift = (rank_kth_difference(a, na, b, nb, M / 2) +
-			      rank_kth_difference(a, na, b, nb, M / 2 + 1)) / 2.0;
+		out->shift = (kth_either(a, na, b, nb, A, B, M / 2) +
+			      kth_either(a, na, b, nb, A, B, M / 2 + 1)) / 2.0;
 	uint64_t k;
 	long q = exact ? qwilcox(alpha / 2.0, na, nb, cache) : -1;
 	if (q >= 0) {
@@ -426,8 +689,11 @@ int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t n
 	} else {
 		/* normal approximation to U's quantile, ties taken into account */
 		struct ties t;
-		if (ties_of(a, na, b, nb, &t) != 0)
+		if (ties_of(a, na, b, nb, &t) != 0) {
+			runs_free(&ra);
+			runs_free(&rb);
 			return -1;
+		}
 		double tiesum = 0.0, fn = (double)(na + nb);
 		for (size_t d = 0; d < t.d; d++) {
 			double ft = (double)(t.ca[d] + t.cb[d]);
@@ -442,8 +708,10 @@ int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t n
 	}
 	if (k > M)
 		k = M;
-	out->lo = rank_kth_difference(a, na, b, nb, k);
-	out->hi = rank_kth_difference(a, na, b, nb, M - k + 1);
+	out->lo = kth_either(a, na, b, nb, A, B, k);
+	out->hi = kth_either(a, na, b, nb, A, B, M - k + 1);
+	runs_free(&ra);
+	runs_free(&rb);
 	if (out->lo > out->shift)
 		out->lo = out->shift;
 	if (out->hi < out->shift)

@@ -190,6 +190,90 @@ int main(void)
 	TAP_OK(rank_kth_difference(big_a, 2000, big_b, 2000, 2000000) == 100.0 &&
 	       rank_kth_difference(big_a, 2000, big_b, 2000, 1) == 100.0 - 1999.0,
 	       "the k-th of 4 x 10^6 differences by selection, not by listing");
+	/* tied data (integers, shares on two grids, mostly zeros) go by their
+	   distinct values: the same order statistics as the sorted list of all */
+	{
+		enum { NA = 3000, NB = 2500 };
+		double *ta = malloc(NA * sizeof *ta), *tb = malloc(NB * sizeof *tb);
+		double *all = malloc((size_t)NA * NB * sizeof *all);
+		uint64_t seed = 7;
+		int good = 0, tried = 0;
+		for (int kind = 0; kind < 3; kind++) {
+			for (int i = 0; i < NA + NB; i++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				unsigned r = (unsigned)(seed >> 33);
+				double v = kind == 0 ? (double)(r % 51)
+					 : kind == 1 ? (i < NA ? (double)(r % 101) / 100.0 : (double)(r % 201) / 200.0)
+					 : (r % 10 ? 0.0 : (double)(r % 97) / 97.0);
+				if (i < NA)
+					ta[i] = v;
+				else
+					tb[i - NA] = v;
+			}
+			stat_sort(ta, NA);
+			stat_sort(tb, NB);
+			size_t m = 0;
+			for (int i = 0; i < NA; i++)
+				for (int j = 0; j < NB; j++)
+					all[m++] = tb[j] - ta[i];
+			stat_sort(all, m);
+			for (int q = 0; q < 40; q++) {
+				uint64_t k = q == 0 ? 1 : q == 1 ? m : 1 + (uint64_t)(((double)q / 40.0) * (double)(m - 1));
+				tried++;
+				good += rank_kth_difference(ta, NA, tb, NB, k) == all[k - 1];
+			}
+			struct hl th;
+			rank_hodges_lehmann(ta, NA, tb, NB, 0, NULL, &th);
+			tried++;
+			good += th.shift == (all[m / 2 - 1] + all[m / 2]) / 2.0;
+		}
+		TAP_OK(good == tried, "tied data by their runs: %d of %d order statistics as in the sorted list", good, tried);
+		free(ta);
+		free(tb);
+		free(all);
+	}
+	/* more distinct values than can be listed at once: the runs are sampled,
+	   and each answer v is checked by counting, #(d < v) < k <= #(d <= v) */
+	{
+		enum { NA = 12000, NB = 10000 };
+		double *ta = malloc(NA * sizeof *ta), *tb = malloc(NB * sizeof *tb);
+		uint64_t seed = 11;
+		int good = 0, tried = 0;
+		for (int kind = 0; kind < 2; kind++) {
+			for (int i = 0; i < NA + NB; i++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				unsigned r = (unsigned)(seed >> 33);
+				double v = kind == 0 ? (double)(r % 1500) : (double)(r % 3001) / 3000.0;
+				if (i < NA)
+					ta[i] = v;
+				else
+					tb[i - NA] = v;
+			}
+			stat_sort(ta, NA);
+			stat_sort(tb, NB);
+			uint64_t m = (uint64_t)NA * NB;
+			for (int q = 0; q <= 20; q++) {
+				uint64_t k = 1 + (uint64_t)(((double)q / 20.0) * (double)(m - 1));
+				double v = rank_kth_difference(ta, NA, tb, NB, k);
+				uint64_t lt = 0, le = 0;
+				size_t jl = 0, je = 0;
+				for (size_t i = 0; i < NA; i++) {
+					while (jl < NB && tb[jl] - ta[i] < v)
+						jl++;
+					while (je < NB && tb[je] - ta[i] <= v)
+						je++;
+					lt += jl;
+					le += je;
+				}
+				tried++;
+				good += lt < k && k <= le;
+			}
+		}
+		TAP_OK(good == tried, "12000 x 10000 tied differences, sampled by runs: %d of %d k-th values check by counting",
+		       good, tried);
+		free(ta);
+		free(tb);
+	}
 
 	/* Fisher and Newcombe */
 	TAP_NEAR(prop_fisher(3, 4, 1, 4), 0.4857142857, 1e-9, "Fisher, the tea-tasting table (3,1; 1,3)");
