@@ -44,29 +44,40 @@ static const char *const col_wants[C_N] = {
 };
 
 /* digits only, the whole field, 0 .. 2^64 - 1 */
-static int parse_u64(const char *s, uint64_t *v)
+/* a field of digits, as race writes counts; the length is the field's */
+static int parse_u64n(const char *s, size_t n, uint64_t *v)
 {
-	if (*s < '0' || *s > '9')
+	if (n == 0 || n > 20)
 		return -1;
 	uint64_t x = 0;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		unsigned d = (unsigned)(*s - '0');
-		if (x > (UINT64_MAX - d) / 10)
+	size_t safe = n < 19 ? n : 19; /* 19 digits cannot overflow */
+	for (size_t i = 0; i < safe; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
 			return -1;
 		x = x * 10 + d;
 	}
-	if (*s)
-		return -1;
+	if (n == 20) {
+		unsigned d = (unsigned)(unsigned char)s[19] - '0';
+		if (d > 9 || x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
 	*v = x;
 	return 0;
 }
 
-/* an optional '-' and digits; "-0" is not a number race writes */
-static int parse_i128(const char *s, i128 *v)
+static int parse_u64(const struct csv_field *f, uint64_t *v)
 {
-	int neg = *s == '-';
+	return parse_u64n(f->s, f->len, v);
+}
+
+/* an optional '-' and digits; "-0" is not a number race writes */
+static int parse_i128(const struct csv_field *f, i128 *v)
+{
+	int neg = f->len > 0 && f->s[0] == '-';
 	uint64_t x;
-	if (parse_u64(s + neg, &x) != 0 || (neg && x == 0))
+	if (parse_u64n(f->s + neg, f->len - (size_t)neg, &x) != 0 || (neg && x == 0))
 		return -1;
 	*v = neg ? -(i128)x : (i128)x;
 	return 0;
@@ -511,28 +522,28 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		uint64_t expected, procs, iters, elapsed, final, trial = 0, seq = 0, skew = 0;
 		i128 lost = 0;
 		float overlap, opair = -1.0f;
-		if (parse_u64(r.f[col[C_EXPECTED]].s, &expected) != 0 || expected == 0)
+		if (parse_u64(&r.f[col[C_EXPECTED]], &expected) != 0 || expected == 0)
 			bad = C_EXPECTED;
-		else if (parse_u64(r.f[col[C_FINAL]].s, &final) != 0)
+		else if (parse_u64(&r.f[col[C_FINAL]], &final) != 0)
 			bad = C_FINAL;
-		else if (parse_u64(r.f[col[C_PROCS]].s, &procs) != 0 || procs == 0)
+		else if (parse_u64(&r.f[col[C_PROCS]], &procs) != 0 || procs == 0)
 			bad = C_PROCS;
-		else if (parse_u64(r.f[col[C_ITERS]].s, &iters) != 0 || iters == 0)
+		else if (parse_u64(&r.f[col[C_ITERS]], &iters) != 0 || iters == 0)
 			bad = C_ITERS;
-		else if (parse_u64(r.f[col[C_ELAPSED]].s, &elapsed) != 0)
+		else if (parse_u64(&r.f[col[C_ELAPSED]], &elapsed) != 0)
 			bad = C_ELAPSED;
 		else if (parse_unit(r.f[col[C_OVERLAP]].s, &overlap) != 0)
 			bad = C_OVERLAP;
-		else if (col[C_LOST] >= 0 && parse_i128(r.f[col[C_LOST]].s, &lost) != 0)
+		else if (col[C_LOST] >= 0 && parse_i128(&r.f[col[C_LOST]], &lost) != 0)
 			bad = C_LOST;
 		else if (col[C_OVERLAP_PAIR] >= 0 && r.f[col[C_OVERLAP_PAIR]].len &&
 			 parse_unit(r.f[col[C_OVERLAP_PAIR]].s, &opair) != 0)
 			bad = C_OVERLAP_PAIR;
-		else if (col[C_TRIAL] >= 0 && parse_u64(r.f[col[C_TRIAL]].s, &trial) != 0)
+		else if (col[C_TRIAL] >= 0 && parse_u64(&r.f[col[C_TRIAL]], &trial) != 0)
 			bad = C_TRIAL;
-		else if (col[C_SEQ] >= 0 && (parse_u64(r.f[col[C_SEQ]].s, &seq) != 0 || seq > UINT32_MAX))
+		else if (col[C_SEQ] >= 0 && (parse_u64(&r.f[col[C_SEQ]], &seq) != 0 || seq > UINT32_MAX))
 			bad = C_SEQ;
-		else if (col[C_SKEW] >= 0 && parse_u64(r.f[col[C_SKEW]].s, &skew) != 0)
+		else if (col[C_SKEW] >= 0 && parse_u64(&r.f[col[C_SKEW]], &skew) != 0)
 			bad = C_SKEW;
 		if (bad >= 0) {
 			rc = rl_fail(e, RL_EINPUT, "%s:%lu: %s '%.40s' is not %s", path, r.line,

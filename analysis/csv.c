@@ -219,16 +219,23 @@ static long fill(struct csv_reader *r, struct rl_err *e)
 	return k;
 }
 
-static int add_field(struct csv_reader *r, char *s, size_t len, struct rl_err *e)
+__attribute__((noinline)) static int grow_fields(struct csv_reader *r, struct rl_err *e)
 {
-	if (r->nf == r->fcap) {
-		size_t cap = r->fcap * 2;
-		struct csv_field *f = realloc(r->f, cap * sizeof *f);
-		if (!f)
-			return rl_fail(e, RL_ESYS, "%s: out of memory", r->path);
-		r->f = f;
-		r->fcap = cap;
-	}
+	size_t cap = r->fcap * 2;
+	struct csv_field *f = realloc(r->f, cap * sizeof *f);
+	if (!f)
+		return rl_fail(e, RL_ESYS, "%s: out of memory", r->path);
+	r->f = f;
+	r->fcap = cap;
+	return 0;
+}
+
+/* called for every field of every row: inline, the growth out of line */
+static inline __attribute__((always_inline)) int add_field(struct csv_reader *r, char *s, size_t len,
+							   struct rl_err *e)
+{
+	if (r->nf == r->fcap && grow_fields(r, e) != 0)
+		return RL_ESYS;
 	s[len] = '\0';
 	r->f[r->nf++] = (struct csv_field){s, len};
 	return 0;

@@ -295,7 +295,7 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 	   the data have values, they are listed and the k-th is selected.
 	   Each round shrinks the bracket about fortyfold. */
 	struct bracket br = {-INFINITY, INFINITY, 0, (uint64_t)na * nb};
-	uint64_t enum_max = na + nb > 65536 ? na + nb : 65536;
+	uint64_t enum_max = 65536;
 	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
 	uint64_t *pos = malloc(KTH_SAMPLE * sizeof *pos);
 	double *val = malloc(KTH_SAMPLE * sizeof *val);
@@ -677,11 +677,23 @@ int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t n
 	struct runs ra, rb;
 	int tied = runs_pick(a, na, b, nb, &ra, &rb);
 	const struct runs *A = tied ? &ra : NULL, *B = tied ? &rb : NULL;
-	if (M % 2)
+	if (M % 2) {
 		out->shift = kth_either(a, na, b, nb, A, B, (M + 1) / 2);
-	else
-		out->shift = (kth_either(a, na, b, nb, A, B, M / 2) +
-			      kth_either(a, na, b, nb, A, B, M / 2 + 1)) / 2.0;
+	} else {
+		/* the (M/2 + 1)-th is the M/2-th again, or the next difference up:
+		   one pass, not a second selection */
+		double v = kth_either(a, na, b, nb, A, B, M / 2), up = INFINITY;
+		uint64_t le = 0;
+		size_t j = 0;
+		for (size_t i = 0; i < na; i++) {
+			while (j < nb && b[j] - a[i] <= v)
+				j++;
+			le += j;
+			if (j < nb && b[j] - a[i] < up)
+				up = b[j] - a[i];
+		}
+		out->shift = (v + (le >= M / 2 + 1 ? v : up)) / 2.0;
+	}
 	uint64_t k;
 	long q = exact ? qwilcox(alpha / 2.0, na, nb, cache) : -1;
 	if (q >= 0) {
