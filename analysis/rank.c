@@ -281,6 +281,46 @@ static void bracket_pick(const double *a, size_t na, const double *b, size_t nb,
 	}
 }
 
+/* From a sorted sample of the candidates inside the bracket, two values
+   that bracket the t-th of `inside` with high probability. */
+static void pick_pivots(double *val, size_t s, uint64_t t, uint64_t inside, double *p1, double *p2)
+{
+	stat_sort(val, s);
+	double f = (double)t / (double)inside, q = f * (double)s;
+	double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
+	long i1 = (long)floor(q - d), i2 = (long)ceil(q + d);
+	*p1 = val[i1 < 0 ? 0 : i1];
+	*p2 = val[i2 >= (long)s ? (long)s - 1 : i2];
+}
+
+/* Where the k-th lies once the differences <= and < each pivot are counted
+   (n[0..3]: le1, lt1, le2, lt2): NARROW_* moves the bracket; AT_P1 and
+   AT_P2 mean the pivot is the answer. */
+enum { NARROW_BELOW, AT_P1, NARROW_BETWEEN, AT_P2, NARROW_ABOVE };
+
+static int narrow(struct bracket *br, uint64_t k, double p1, double p2, const uint64_t n[4])
+{
+	if (k <= n[1]) {
+		br->hi = p1;
+		br->lt_hi = n[1];
+		return NARROW_BELOW;
+	}
+	if (k <= n[0])
+		return AT_P1;
+	if (k <= n[3]) {
+		br->lo = p1;
+		br->le_lo = n[0];
+		br->hi = p2;
+		br->lt_hi = n[3];
+		return NARROW_BETWEEN;
+	}
+	if (k <= n[2])
+		return AT_P2;
+	br->lo = p2;
+	br->le_lo = n[2];
+	return NARROW_ABOVE;
+}
+
 #define KTH_SAMPLE 16384
 
 static double kth_untied(const double *a, size_t na, const double *b, size_t nb, uint64_t k)
@@ -295,7 +335,7 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 	   the data have values, they are listed and the k-th is selected.
 	   Each round shrinks the bracket about fortyfold. */
 	struct bracket br = {-INFINITY, INFINITY, 0, (uint64_t)na * nb};
-	uint64_t enum_max = 65536;
+	uint64_t enum_max = na + nb > 65536 ? na + nb : 65536;
 	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
 	uint64_t *pos = malloc(KTH_SAMPLE * sizeof *pos);
 	double *val = malloc(KTH_SAMPLE * sizeof *val);
@@ -330,14 +370,11 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 			stat_sort_u64(pos, s);
 			bracket_pick(a, na, b, nb, &br, pos, s, val);
 		}
-		stat_sort(val, s);
-		double f = (double)t / (double)inside, q = f * (double)s;
-		double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
-		long i1 = (long)floor(q - d), i2 = (long)ceil(q + d);
-		double p1 = val[i1 < 0 ? 0 : i1], p2 = val[i2 >= (long)s ? (long)s - 1 : i2];
+		double p1, p2;
+		pick_pivots(val, s, t, inside, &p1, &p2);
 		/* both pivots counted in one pass */
 		size_t j1le = 0, j1lt = 0, j2le = 0, j2lt = 0;
-		uint64_t le1 = 0, lt1 = 0, le2 = 0, lt2 = 0;
+		uint64_t n[4] = {0};
 		for (size_t i = 0; i < na; i++) {
 			while (j1le < nb && b[j1le] - a[i] <= p1)
 				j1le++;
@@ -347,28 +384,15 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 				j2le++;
 			while (j2lt < nb && b[j2lt] - a[i] < p2)
 				j2lt++;
-			le1 += j1le;
-			lt1 += j1lt;
-			le2 += j2le;
-			lt2 += j2lt;
+			n[0] += j1le;
+			n[1] += j1lt;
+			n[2] += j2le;
+			n[3] += j2lt;
 		}
-		if (k <= lt1) {
-			br.hi = p1;
-			br.lt_hi = lt1;
-		} else if (k <= le1) {
-			res = p1;
+		int where = narrow(&br, k, p1, p2, n);
+		if (where == AT_P1 || where == AT_P2) {
+			res = where == AT_P1 ? p1 : p2;
 			break;
-		} else if (k <= lt2) {
-			br.lo = p1;
-			br.le_lo = le1;
-			br.hi = p2;
-			br.lt_hi = lt2;
-		} else if (k <= le2) {
-			res = p2;
-			break;
-		} else {
-			br.lo = p2;
-			br.le_lo = le2;
 		}
 	}
 out:
@@ -565,13 +589,12 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 				seen += cnt;
 			}
 		}
-		stat_sort(val, s);
-		double f = (double)t / (double)inside, q = f * (double)s;
-		double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
-		long i1 = (long)floor(q - d), i2 = (long)ceil(q + d);
-		double p1 = val[i1 < 0 ? 0 : i1], p2 = val[i2 >= (long)s ? (long)s - 1 : i2];
+		double p1, p2;
+		pick_pivots(val, s, t, inside, &p1, &p2);
+		/* the pivots' counts of differences and of distinct pairs, and the
+		   bracket's distinct pairs, in one pass */
 		size_t j1le = 0, j1lt = 0, j2le = 0, j2lt = 0;
-		uint64_t le1 = 0, lt1 = 0, le2 = 0, lt2 = 0, dle1 = 0, dlt1 = 0, dle2 = 0, dlt2 = 0;
+		uint64_t n[4] = {0}, dle1 = 0, dlt1 = 0, dle2 = 0, dlt2 = 0;
 		uint64_t dle_lo = 0, dlt_hi = 0;
 		size_t jlo = 0, jhi = 0;
 		for (size_t i = 0; i < na; i++) {
@@ -588,10 +611,10 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 				jlo++;
 			while (jhi < nb && xb[jhi] - xa[i] < br.hi)
 				jhi++;
-			le1 += wa * cb[j1le];
-			lt1 += wa * cb[j1lt];
-			le2 += wa * cb[j2le];
-			lt2 += wa * cb[j2lt];
+			n[0] += wa * cb[j1le];
+			n[1] += wa * cb[j1lt];
+			n[2] += wa * cb[j2le];
+			n[3] += wa * cb[j2lt];
 			dle1 += j1le;
 			dlt1 += j1lt;
 			dle2 += j2le;
@@ -599,27 +622,13 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 			dle_lo += jlo;
 			dlt_hi += jhi;
 		}
-		if (k <= lt1) {
-			br.hi = p1;
-			br.lt_hi = lt1;
-			d_inside = dlt1 - dle_lo;
-		} else if (k <= le1) {
-			res = p1;
+		int where = narrow(&br, k, p1, p2, n);
+		if (where == AT_P1 || where == AT_P2) {
+			res = where == AT_P1 ? p1 : p2;
 			break;
-		} else if (k <= lt2) {
-			br.lo = p1;
-			br.le_lo = le1;
-			br.hi = p2;
-			br.lt_hi = lt2;
-			d_inside = dlt2 - dle1;
-		} else if (k <= le2) {
-			res = p2;
-			break;
-		} else {
-			br.lo = p2;
-			br.le_lo = le2;
-			d_inside = dlt_hi - dle2;
 		}
+		d_inside = where == NARROW_BELOW ? dlt1 - dle_lo
+			 : where == NARROW_BETWEEN ? dlt2 - dle1 : dlt_hi - dle2;
 	}
 out:
 	free(pos);

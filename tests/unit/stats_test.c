@@ -48,6 +48,26 @@ static int dcmp(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* two sorted samples with heavy ties: integers (kind 0, 3), shares on two
+   grids (1, 4), mostly zeros (2); kinds 3 and 4 hold thousands of values */
+static void tied_samples(double *ta, int na, double *tb, int nb, uint64_t *seed, int kind)
+{
+	for (int i = 0; i < na + nb; i++) {
+		*seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned r = (unsigned)(*seed >> 33);
+		double v = kind == 0 ? (double)(r % 51)
+			 : kind == 1 ? (i < na ? (double)(r % 101) / 100.0 : (double)(r % 201) / 200.0)
+			 : kind == 2 ? (r % 10 ? 0.0 : (double)(r % 97) / 97.0)
+			 : kind == 3 ? (double)(r % 1500) : (double)(r % 3001) / 3000.0;
+		if (i < na)
+			ta[i] = v;
+		else
+			tb[i - na] = v;
+	}
+	stat_sort(ta, (size_t)na);
+	stat_sort(tb, (size_t)nb);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -199,19 +219,7 @@ int main(void)
 		uint64_t seed = 7;
 		int good = 0, tried = 0;
 		for (int kind = 0; kind < 3; kind++) {
-			for (int i = 0; i < NA + NB; i++) {
-				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-				unsigned r = (unsigned)(seed >> 33);
-				double v = kind == 0 ? (double)(r % 51)
-					 : kind == 1 ? (i < NA ? (double)(r % 101) / 100.0 : (double)(r % 201) / 200.0)
-					 : (r % 10 ? 0.0 : (double)(r % 97) / 97.0);
-				if (i < NA)
-					ta[i] = v;
-				else
-					tb[i - NA] = v;
-			}
-			stat_sort(ta, NA);
-			stat_sort(tb, NB);
+			tied_samples(ta, NA, tb, NB, &seed, kind);
 			size_t m = 0;
 			for (int i = 0; i < NA; i++)
 				for (int j = 0; j < NB; j++)
@@ -240,17 +248,7 @@ int main(void)
 		uint64_t seed = 11;
 		int good = 0, tried = 0;
 		for (int kind = 0; kind < 2; kind++) {
-			for (int i = 0; i < NA + NB; i++) {
-				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-				unsigned r = (unsigned)(seed >> 33);
-				double v = kind == 0 ? (double)(r % 1500) : (double)(r % 3001) / 3000.0;
-				if (i < NA)
-					ta[i] = v;
-				else
-					tb[i - NA] = v;
-			}
-			stat_sort(ta, NA);
-			stat_sort(tb, NB);
+			tied_samples(ta, NA, tb, NB, &seed, kind + 3);
 			uint64_t m = (uint64_t)NA * NB;
 			for (int q = 0; q <= 20; q++) {
 				uint64_t k = 1 + (uint64_t)(((double)q / 20.0) * (double)(m - 1));
