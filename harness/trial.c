@@ -172,7 +172,7 @@ __attribute__((hot)) static void worker_body(const void *arg, const struct regio
 		/* the same loop cut into pieces of `trace` increments: between two
 		   pieces, a timestamp and the counter as this worker sees it */
 		struct trace_sample *ts = t->trace_buf + (size_t)w * TRACE_SAMPLES;
-		uint64_t iters = t->iters, done = 0, k = 0, stride = t->trace_stride;
+		uint64_t iters = t->iters, done = 0, left = t->trace_stride; /* chunks to the next sample */
 		uint32_t n = 0;
 		t0 = now_ns();
 		ts[n++] = (struct trace_sample){t0, 0, t->s->read(&a)};
@@ -180,7 +180,8 @@ __attribute__((hot)) static void worker_body(const void *arg, const struct regio
 			a.iters = iters - done < t->trace ? iters - done : t->trace;
 			t->s->increment(&a);
 			done += a.iters;
-			if (++k % stride == 0 || done == iters) {
+			if (--left == 0 || done == iters) { /* a count down: no division per chunk */
+				left = t->trace_stride;
 				uint64_t now = now_ns();
 				if (n < TRACE_SAMPLES)
 					ts[n++] = (struct trace_sample){now, done, t->s->read(&a)};
