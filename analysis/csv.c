@@ -11,6 +11,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -274,13 +277,29 @@ static char *record_end(struct csv_reader *r, int *quoted)
 }
 
 /* The common record, with no quote and no carriage return (record_end
-   sends the others to split): commas found eight bytes at a time (the
-   exact zero-byte test, so a '-' after a comma is no false match). */
+   sends the others to split): commas found sixteen bytes at a time
+   (SSE2), then eight (the exact zero-byte test, so a '-' after a comma is
+   no false match), then one. */
 static int split_plain(struct csv_reader *r, char *rend, struct rl_err *e)
 {
 	char *p = r->buf + r->pos;
 	r->nf = 0;
 	char *start = p;
+#if defined(__SSE2__)
+	/* sixteen bytes at a time where the CPU has SSE2 (every x86-64) */
+	const __m128i commas = _mm_set1_epi8(',');
+	for (; p + 16 <= rend; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, commas));
+		while (m) {
+			char *c = p + __builtin_ctz(m);
+			if (add_field(r, start, (size_t)(c - start), e) != 0)
+				return RL_ESYS;
+			start = c + 1;
+			m &= m - 1;
+		}
+	}
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full, comma = 0x2c2c2c2c2c2c2c2cull;
 	for (; p + 8 <= rend; p += 8) {
