@@ -554,7 +554,7 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 				while (jhi < nb && xb[jhi] - xa[i] < br.hi)
 					jhi++;
 				uint64_t wa = ca[i + 1] - ca[i];
-				for (size_t j = jlo; j < jhi; j++)
+				for (size_t j = jlo; j < jhi && m < d_inside; j++) /* the same count as the last pass */
 					all[m++] = (struct wv){xb[j] - xa[i], wa * (cb[j + 1] - cb[j])};
 			}
 			res = weighted_select(all, m, t);
