@@ -53,7 +53,10 @@ awk -F, 'BEGIN{OFS=","} {f=$9; for(i=9;i<NF;i++) $i=$(i+1); $NF=f; print}' "$TMP
 o4=$(mkd moved)
 $RACESTAT -q "$TMP/moved.csv" -o "$o4"
 ok $(cmp -s "$o/summary.csv" "$o4/summary.csv"; echo $?) "columns are found by name, in any order"
-awk -F, 'BEGIN{OFS=","} NR==1{print $0,"lab"; next} {print $0, (NR%2 ? "alpha" : "beta")}' "$TMP/run.csv" > "$TMP/wk.csv"
+# by trial number, so that every cell holds both labels whatever the order
+# the trials ran in (by row, a cell's rows can all fall on one parity)
+awk -F, 'BEGIN{OFS=","} NR==1{for(i=1;i<=NF;i++) if($i=="trial") t=i; print $0,"lab"; next}
+	{print $0, ($t%2 ? "alpha" : "beta")}' "$TMP/run.csv" > "$TMP/wk.csv"
 o5=$(mkd wk)
 $RACESTAT -q "$TMP/wk.csv" -o "$o5"
 ok $([ $(($(wc -l < "$o5/summary.csv") - 1)) -eq 32 ] && head -1 "$o5/summary.csv" | grep -q ',lab,check,n,'; echo $?) "an added factor column (lab) splits the cells"
