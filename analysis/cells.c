@@ -702,7 +702,7 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
-static int digits(const char *s)
+int is_count_text(const char *s)
 {
 	if (!*s)
 		return 0;
@@ -715,7 +715,7 @@ static int digits(const char *s)
 /* counts by value (1 < 2 < 10), anything else as text */
 static int value_cmp(const char *a, const char *b)
 {
-	if (digits(a) && digits(b)) {
+	if (is_count_text(a) && is_count_text(b)) {
 		while (*a == '0' && a[1])
 			a++;
 		while (*b == '0' && b[1])

@@ -87,6 +87,8 @@ void dataset_free(struct dataset *d);
 
 /* Is this column a per-trial measure (not a factor)? */
 int is_measure_column(const char *name);
+/* a factor value that is a count: digits only, at least one */
+int is_count_text(const char *s);
 
 /* "strategy=plain procs=2 ..." */
 void cell_label(const struct dataset *d, const struct cell *c, char *buf, size_t len);

@@ -16,20 +16,10 @@
 static const char *const categorical[] = {"strategy", "workers", "pin", "start", "region",
 					  "launch", NULL};
 
-static int is_count(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 int factor_numeric(const struct dataset *d, size_t i)
 {
 	for (size_t c = 0; c < d->n_cells; c++)
-		if (!is_count(d->cells[c].factor[i]))
+		if (!is_count_text(d->cells[c].factor[i]))
 			return 0;
 	return d->n_cells > 0;
 }

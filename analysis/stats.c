@@ -258,108 +258,64 @@ uint64_t stat_key_f64(double v)
 	return u >> 63 ? ~u : u | (1ull << 63);
 }
 
-int stat_sort_kv(uint64_t *key, uint32_t *val, size_t n)
-{
-	if (n < 2)
-		return 0;
-	uint64_t *tk = malloc(n * sizeof *tk);
-	uint32_t *tv = malloc(n * sizeof *tv);
-	if (!tk || !tv) {
-		free(tk);
-		free(tv);
-		return -1;
+/* LSD radix sort of keys with their 32-bit values, 11-bit digits: a pass
+   whose digit is the same in every key is skipped. One body for 64-bit keys
+   (six passes at most) and 32-bit keys (three: Spearman's ranks, half the
+   memory). */
+#define SORT_KV(NAME, KEY_T)                                                         \
+	int NAME(KEY_T *key, uint32_t *val, size_t n)                                \
+	{                                                                            \
+		if (n < 2)                                                           \
+			return 0;                                                    \
+		KEY_T *tk = malloc(n * sizeof *tk);                                  \
+		uint32_t *tv = malloc(n * sizeof *tv);                               \
+		if (!tk || !tv) {                                                    \
+			free(tk);                                                    \
+			free(tv);                                                    \
+			return -1;                                                   \
+		}                                                                    \
+		KEY_T lo = key[0], hi = key[0];                                      \
+		for (size_t i = 1; i < n; i++) {                                     \
+			lo &= key[i];                                                \
+			hi |= key[i];                                                \
+		}                                                                    \
+		KEY_T varying = lo ^ hi, *sk = key, *dk = tk;                        \
+		uint32_t *sv = val, *dv = tv;                                        \
+		for (unsigned shift = 0; shift < 8 * sizeof(KEY_T); shift += 11) {  \
+			if (((varying >> shift) & 0x7ff) == 0)                       \
+				continue;                                            \
+			size_t count[2048] = {0};                                    \
+			for (size_t i = 0; i < n; i++)                               \
+				count[(sk[i] >> shift) & 0x7ff]++;                   \
+			size_t pos = 0;                                              \
+			for (unsigned d = 0; d < 2048; d++) {                        \
+				size_t c = count[d];                                 \
+				count[d] = pos;                                      \
+				pos += c;                                            \
+			}                                                            \
+			for (size_t i = 0; i < n; i++) {                             \
+				size_t at = count[(sk[i] >> shift) & 0x7ff]++;       \
+				dk[at] = sk[i];                                      \
+				dv[at] = sv[i];                                      \
+			}                                                            \
+			KEY_T *t = sk;                                               \
+			sk = dk;                                                     \
+			dk = t;                                                      \
+			uint32_t *u = sv;                                            \
+			sv = dv;                                                     \
+			dv = u;                                                      \
+		}                                                                    \
+		if (sk != key) {                                                     \
+			memcpy(key, sk, n * sizeof *key);                            \
+			memcpy(val, sv, n * sizeof *val);                            \
+		}                                                                    \
+		free(tk);                                                            \
+		free(tv);                                                            \
+		return 0;                                                            \
 	}
-	/* 11-bit digits: six passes at most, fewer when keys share digits; a
-	   pass whose digit is the same in every key is skipped */
-	uint64_t lo = key[0], hi = key[0];
-	for (size_t i = 1; i < n; i++) {
-		lo &= key[i];
-		hi |= key[i];
-	}
-	uint64_t varying = lo ^ hi;
-	uint64_t *sk = key, *dk = tk;
-	uint32_t *sv = val, *dv = tv;
-	for (unsigned shift = 0; shift < 64; shift += 11) {
-		if (((varying >> shift) & 0x7ff) == 0)
-			continue;
-		size_t count[2048] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(sk[i] >> shift) & 0x7ff]++;
-		size_t pos = 0;
-		for (unsigned d = 0; d < 2048; d++) {
-			size_t c = count[d];
-			count[d] = pos;
-			pos += c;
-		}
-		for (size_t i = 0; i < n; i++) {
-			size_t at = count[(sk[i] >> shift) & 0x7ff]++;
-			dk[at] = sk[i];
-			dv[at] = sv[i];
-		}
-		uint64_t *t = sk;
-		sk = dk;
-		dk = t;
-		uint32_t *u = sv;
-		sv = dv;
-		dv = u;
-	}
-	if (sk != key) {
-		memcpy(key, sk, n * sizeof *key);
-		memcpy(val, sv, n * sizeof *val);
-	}
-	free(tk);
-	free(tv);
-	return 0;
-}
 
-int stat_sort_kv32(uint32_t *key, uint32_t *val, size_t n)
-{
-	if (n < 2)
-		return 0;
-	uint32_t *tk = malloc(n * sizeof *tk), *tv = malloc(n * sizeof *tv);
-	if (!tk || !tv) {
-		free(tk);
-		free(tv);
-		return -1;
-	}
-	uint32_t lo = key[0], hi = key[0];
-	for (size_t i = 1; i < n; i++) {
-		lo &= key[i];
-		hi |= key[i];
-	}
-	uint32_t varying = lo ^ hi, *sk = key, *dk = tk, *sv = val, *dv = tv;
-	for (unsigned shift = 0; shift < 32; shift += 11) {
-		if (((varying >> shift) & 0x7ff) == 0)
-			continue;
-		size_t count[2048] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(sk[i] >> shift) & 0x7ff]++;
-		size_t pos = 0;
-		for (unsigned d = 0; d < 2048; d++) {
-			size_t c = count[d];
-			count[d] = pos;
-			pos += c;
-		}
-		for (size_t i = 0; i < n; i++) {
-			size_t at = count[(sk[i] >> shift) & 0x7ff]++;
-			dk[at] = sk[i];
-			dv[at] = sv[i];
-		}
-		uint32_t *t = sk;
-		sk = dk;
-		dk = t;
-		t = sv;
-		sv = dv;
-		dv = t;
-	}
-	if (sk != key) {
-		memcpy(key, sk, n * sizeof *key);
-		memcpy(val, sv, n * sizeof *val);
-	}
-	free(tk);
-	free(tv);
-	return 0;
-}
+SORT_KV(stat_sort_kv, uint64_t)
+SORT_KV(stat_sort_kv32, uint32_t)
 
 static void heapsort_f(float *x, size_t n)
 {

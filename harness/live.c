@@ -14,17 +14,13 @@
 #include <unistd.h>
 
 #include "count.h"
+#include "progress.h"
 #include "../analysis/interval.h"
 
 #define LIVE_KEEP 65536          /* finals kept per cell for its histogram */
 #define FRAME_NS 200000000ull    /* at most five frames a second */
 #define PANEL_MIN_W 36
 #define PANEL_MIN_H 7
-
-static double trial_work(uint64_t procs, uint64_t iters)
-{
-	return (double)procs * (double)iters + 20000.0 * (double)procs;
-}
 
 int live_init(struct live *v, const struct plan *plan, const sigset_t *signals, struct rl_err *e)
 {
@@ -46,9 +42,8 @@ int live_init(struct live *v, const struct plan *plan, const sigset_t *signals, 
 			;
 		if (k == v->n_strategies && k < sizeof v->strategies / sizeof *v->strategies)
 			v->strategies[v->n_strategies++] = s;
-		v->total_work += (double)plan->cells[i].planned *
-				 trial_work(plan->cells[i].spec.procs, plan->cells[i].spec.iters);
 	}
+	v->total_work = progress_plan_work(plan);
 	v->current = calloc(v->n_strategies ? v->n_strategies : 1, sizeof *v->current);
 	if (!v->current)
 		return rl_fail(e, RL_ESYS, "out of memory");
@@ -278,15 +273,6 @@ static void panel_line(struct live *v, unsigned k, unsigned line, unsigned heigh
 	}
 }
 
-static void fmt_dur(double s, char *buf, size_t len)
-{
-	unsigned long t = (unsigned long)(s + 0.5);
-	if (t >= 3600)
-		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
-	else
-		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
-}
-
 static void draw(struct live *v, const struct plan_step *next)
 {
 	struct winsize ws;
@@ -331,11 +317,7 @@ static void draw(struct live *v, const struct plan_step *next)
 	uint64_t now = now_ns();
 	double el = (double)(now - v->t0) / 1e9;
 	char a[32], b[32], it[32];
-	fmt_dur(el, a, sizeof a);
-	if (v->done_work > 0)
-		fmt_dur(el * (v->total_work - v->done_work) / v->done_work, b, sizeof b);
-	else
-		snprintf(b, sizeof b, "?");
+	progress_times(el, v->total_work, v->done_work, a, b, sizeof a);
 	put(v, "\033[J\033[%u;1H", rows); /* below the panels: cleared; the status at the foot */
 	color(v, "7");
 	size_t start = v->len;
@@ -372,7 +354,7 @@ static int live_row(void *self, const struct row *w, struct rl_err *e)
 	unsigned ci = (unsigned)(w->cell - v->plan->cells);
 	struct live_cell *c = &v->cells[ci];
 	const struct trial_result *r = w->r;
-	v->done_work += trial_work(w->cell->spec.procs, w->cell->spec.iters);
+	v->done_work += progress_trial_work(w->cell->spec.procs, w->cell->spec.iters);
 	for (unsigned k = 0; k < v->n_strategies; k++)
 		if (v->strategies[k] == w->cell->spec.strategy)
 			v->current[k] = ci + 1;

@@ -7,9 +7,18 @@
 #include "count.h"
 
 /* the cost of a trial, in increments: the work plus ~fork overhead */
-static double trial_work(uint64_t procs, uint64_t iters)
+double progress_trial_work(uint64_t procs, uint64_t iters)
 {
 	return (double)procs * (double)iters + 20000.0 * (double)procs;
+}
+
+double progress_plan_work(const struct plan *plan)
+{
+	double w = 0.0;
+	for (unsigned i = 0; i < plan->n_cells; i++)
+		w += (double)plan->cells[i].planned *
+		     progress_trial_work(plan->cells[i].spec.procs, plan->cells[i].spec.iters);
+	return w;
 }
 
 static void fmt_dur(double s, char *buf, size_t len)
@@ -21,16 +30,24 @@ static void fmt_dur(double s, char *buf, size_t len)
 		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
 }
 
+void progress_times(double elapsed_s, double total_work, double done_work, char *elapsed, char *left,
+		    size_t len)
+{
+	fmt_dur(elapsed_s, elapsed, len);
+	if (done_work > 0)
+		fmt_dur(elapsed_s * (total_work - done_work) / done_work, left, len);
+	else
+		snprintf(left, len, "?");
+}
+
 void progress_init(struct progress *p, const struct plan *plan, int draw)
 {
 	p->on = draw;
 	p->t0 = p->last = now_ns();
-	p->total_work = p->done_work = 0;
+	p->total_work = progress_plan_work(plan);
+	p->done_work = 0;
 	p->bad = 0;
 	p->drawn = 0;
-	for (unsigned i = 0; i < plan->n_cells; i++)
-		p->total_work += (double)plan->cells[i].planned *
-				 trial_work(plan->cells[i].spec.procs, plan->cells[i].spec.iters);
 }
 
 static void clear(struct progress *p)
@@ -45,7 +62,7 @@ static int progress_row(void *self, const struct row *w, struct rl_err *e)
 	(void)e;
 	struct progress *p = self;
 	const struct cell_spec *c = &w->cell->spec;
-	p->done_work += trial_work(c->procs, c->iters);
+	p->done_work += progress_trial_work(c->procs, c->iters);
 	const struct trial_result *r = w->r;
 	if (r->violation || r->status != TRIAL_OK) {
 		clear(p);
@@ -71,11 +88,7 @@ static int progress_between(void *self, const struct plan *plan, const struct pl
 	const struct plan_cell *c = &plan->cells[next->cell];
 	double el = (double)(now - p->t0) / 1e9;
 	char a[32], b[32], it[32];
-	fmt_dur(el, a, sizeof a);
-	if (p->done_work > 0)
-		fmt_dur(el * (p->total_work - p->done_work) / p->done_work, b, sizeof b);
-	else
-		snprintf(b, sizeof b, "?");
+	progress_times(el, p->total_work, p->done_work, a, b, sizeof a);
 	count_format(c->spec.iters, it, sizeof it);
 	fprintf(stderr, "\r\033[Ktrial %llu of ~%llu | %s procs=%u iters=%s trial %llu | %s elapsed, ETA %s",
 		(unsigned long long)(plan->seq - next->count + 1), (unsigned long long)plan_total(plan),

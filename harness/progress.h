@@ -18,6 +18,14 @@ struct progress {
 };
 
 void progress_init(struct progress *p, const struct plan *plan, int draw);
+
+/* The sweep's clock, shared with the live view: a trial's work (increments
+   plus a fork's worth for each worker), the plan's, and "m:ss" elapsed and
+   left at the rate so far ("?" before any work is done). */
+double progress_trial_work(uint64_t procs, uint64_t iters);
+double progress_plan_work(const struct plan *plan);
+void progress_times(double elapsed_s, double total_work, double done_work, char *elapsed, char *left,
+		    size_t len);
 struct sink progress_as_sink(struct progress *p);
 
 #endif

@@ -103,35 +103,46 @@ static int pending(const sigset_t *wait_set, struct rl_err *e)
 	return 0;
 }
 
+/* What every trial of a cell is given, whichever the launch. */
+static struct trial_spec spec_of(struct sweep *sw, const struct plan_cell *c)
+{
+	return (struct trial_spec){
+		.s = c->spec.strategy, .procs = c->spec.procs, .iters = c->spec.iters,
+		.workers = c->spec.workers, .pin = c->spec.pin, .start = c->spec.start,
+		.region = c->spec.region, .pin_cpu = sw->pin_cpu,
+		.timeout_ns = sw->plan.parts[c->part].timeout_ns, .wait_set = sw->wait_set,
+		.guard = &sw->guard, .trace = c->spec.trace,
+	};
+}
+
+/* A finished trial: counted for --until, a bad one remembered, fed to the sinks. */
+static int record(struct sweep *sw, unsigned cell, uint64_t trial, uint64_t seq,
+		  const struct trial_result *r, struct rl_err *e)
+{
+	struct row row = {.run_id = sw->run_id, .host = sw->host, .plan = &sw->plan,
+			  .cell = &sw->plan.cells[cell], .trial = trial, .seq = seq, .r = r};
+	plan_record(&sw->plan, cell, r->status == TRIAL_OK, r->lost > 0 ? (uint64_t)r->lost : 0,
+		    r->expected);
+	if (r->violation || r->status != TRIAL_OK)
+		sw->bad++;
+	return feed(sw, &row, e);
+}
+
 /* Run `count` trials of a cell from trial `first`, one fork each. */
 static int run_trials(struct sweep *sw, unsigned cell, uint64_t first, uint64_t count,
 		      struct rl_err *e)
 {
 	struct plan_cell *c = &sw->plan.cells[cell];
-	int *pin_cpu = sw->pin_cpu;
-	struct trial_spec t = {
-		.s = c->spec.strategy, .procs = c->spec.procs, .iters = c->spec.iters,
-		.workers = c->spec.workers, .pin = c->spec.pin, .start = c->spec.start,
-		.region = c->spec.region, .pin_cpu = pin_cpu,
-		.timeout_ns = sw->plan.parts[c->part].timeout_ns, .wait_set = sw->wait_set,
-		.guard = &sw->guard, .trace = c->spec.trace,
-	};
+	struct trial_spec t = spec_of(sw, c);
 	uint64_t seq0 = sw->plan.seq - (c->next - first); /* the block's first place in the sweep */
 	for (uint64_t n = first; n < first + count; n++) {
 		/* a signal is taken by the trial's own wait: no look before it */
-		int rc;
 		if (t.pin != PIN_NONE)
-			place_workers(&sw->pl, t.pin, t.procs, &sw->rng, pin_cpu);
-		rc = trial_run(sw->ctx, &t, sw->res, e);
+			place_workers(&sw->pl, t.pin, t.procs, &sw->rng, sw->pin_cpu);
+		int rc = trial_run(sw->ctx, &t, sw->res, e);
 		if (rc != 0 && rc != RL_EWORKER)
 			return rc;
-		struct row row = {.run_id = sw->run_id, .host = sw->host, .plan = &sw->plan, .cell = c,
-				  .trial = n, .seq = seq0 + (n - first) + 1, .r = sw->res};
-		plan_record(&sw->plan, cell, sw->res->status == TRIAL_OK, sw->res->lost > 0
-			    ? (uint64_t)sw->res->lost : 0, sw->res->expected);
-		if (sw->res->violation || sw->res->status != TRIAL_OK)
-			sw->bad++;
-		int wrc = feed(sw, &row, e);
+		int wrc = record(sw, cell, n, seq0 + (n - first) + 1, sw->res, e);
 		if (wrc != 0)
 			return wrc;
 		if (rc != 0)
@@ -150,16 +161,8 @@ struct emit_ctx {
 /* a trial of a persistent block, given once the block's workers are gone */
 static int emit_row(void *ctx, unsigned k, const struct trial_result *r, struct rl_err *e)
 {
-	struct emit_ctx *ec = ctx;
-	struct sweep *sw = ec->sw;
-	struct plan_cell *c = &sw->plan.cells[ec->cell];
-	struct row row = {.run_id = sw->run_id, .host = sw->host, .plan = &sw->plan, .cell = c,
-			  .trial = ec->first + k, .seq = ec->seq0 + k + 1, .r = r};
-	plan_record(&sw->plan, ec->cell, r->status == TRIAL_OK, r->lost > 0 ? (uint64_t)r->lost : 0,
-		    r->expected);
-	if (r->violation || r->status != TRIAL_OK)
-		sw->bad++;
-	return feed(sw, &row, e);
+	const struct emit_ctx *ec = ctx;
+	return record(ec->sw, ec->cell, ec->first + k, ec->seq0 + k + 1, r, e);
 }
 
 /* Run `count` trials of a cell from trial `first` with persistent workers,
@@ -168,21 +171,14 @@ static int run_blocks(struct sweep *sw, unsigned cell, uint64_t first, uint64_t 
 		      struct rl_err *e)
 {
 	struct plan_cell *c = &sw->plan.cells[cell];
-	int *pin_cpu = sw->pin_cpu;
-	struct trial_spec t = {
-		.s = c->spec.strategy, .procs = c->spec.procs, .iters = c->spec.iters,
-		.workers = c->spec.workers, .pin = c->spec.pin, .start = c->spec.start,
-		.region = c->spec.region, .pin_cpu = pin_cpu,
-		.timeout_ns = sw->plan.parts[c->part].timeout_ns, .wait_set = sw->wait_set,
-		.guard = &sw->guard,
-	};
+	struct trial_spec t = spec_of(sw, c); /* trace is off: traced sweeps skip persistent cells */
 	uint64_t seq0 = sw->plan.seq - (c->next - first);
 	while (count > 0) {
 		int rc = pending(sw->wait_set, e);
 		if (rc != 0)
 			return rc;
 		if (t.pin != PIN_NONE)
-			place_workers(&sw->pl, t.pin, t.procs, &sw->rng, pin_cpu);
+			place_workers(&sw->pl, t.pin, t.procs, &sw->rng, sw->pin_cpu);
 		struct emit_ctx ec = {sw, cell, first, seq0};
 		unsigned n = count > UINT32_MAX ? UINT32_MAX : (unsigned)count, given;
 		rc = block_run(sw->bctx, &t, n, emit_row, &ec, sw->res, &given, e);

@@ -222,18 +222,8 @@ int trial_pending_signal(const sigset_t *wait_set)
 
 struct trial_ctx *trial_ctx_new(void)
 {
-	struct trial_ctx *x = nocopy_calloc(sizeof *x); /* see nocopy.h */
-	if (x) {
-		x->crew.n = x->crew.alive = x->crew.failed = 0;
-		x->crew.stranded = 0;
-		x->crew.self = 0;
-		x->trace_map = NULL;
-		x->trace_bytes = 0;
-		x->stranded = 0;
-		x->kept = 0;
-		x->map.r = NULL;
-	}
-	return x;
+	/* zeroed: no crew, no trace mapping, no region kept (see nocopy.h) */
+	return nocopy_calloc(sizeof(struct trial_ctx));
 }
 
 int trial_ctx_stranded(const struct trial_ctx *x)

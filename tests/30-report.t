@@ -8,10 +8,7 @@ plan 30
 PY=/usr/bin/python3
 export MPLBACKEND=Agg
 
-$RACE -q tests/data/tiny.conf --seed 5 -o "$TMP/tiny.csv"
-$RACE -q experiments/drill3-shm.conf --trials 3 -o "$TMP/shm.csv"
-mkdir -p "$TMP/stats"
-$RACESTAT -q "$TMP/tiny.csv" -o "$TMP/stats"
+tiny_report_inputs
 report() { $PY report/racereport.py --trials "$TMP/tiny.csv" --stats "$1" \
 	--experiment tests/data/tiny.conf --shm "$TMP/shm.csv" --out "$2" 2>"$TMP/report.err"; }
 report "$TMP/stats" "$TMP/out"; rc=$?

@@ -12,10 +12,7 @@ plan 10
 PY=/usr/bin/python3
 export MPLBACKEND=Agg
 
-$RACE -q tests/data/tiny.conf --seed 5 -o "$TMP/tiny.csv"
-$RACE -q experiments/drill3-shm.conf --trials 3 -o "$TMP/shm.csv"
-mkdir -p "$TMP/stats"
-$RACESTAT -q "$TMP/tiny.csv" -o "$TMP/stats"
+tiny_report_inputs
 $PY report/racereport.py --trials "$TMP/tiny.csv" --stats "$TMP/stats" --experiment tests/data/tiny.conf \
 	--shm "$TMP/shm.csv" --out "$TMP/out" 2>/dev/null
 (cd "$TMP/out" && pandoc -t dzslides -s --self-contained slides.md -o slides.html)

@@ -49,3 +49,12 @@ leftover_procs() { pgrep -f -- "$TMP" | wc -l; }
 count_rows() {
 	awk -F, "NR==1{for(i=1;i<=NF;i++) c[\$i]=i; next} ($2){n++} END{print n+0}" "$1"
 }
+
+# the report's inputs from the small experiment, into $TMP: tiny.csv,
+# shm.csv (drill 3) and stats/ (racestat)
+tiny_report_inputs() {
+	$RACE -q tests/data/tiny.conf --seed 5 -o "$TMP/tiny.csv"
+	$RACE -q experiments/drill3-shm.conf --trials 3 -o "$TMP/shm.csv"
+	mkdir -p "$TMP/stats"
+	$RACESTAT -q "$TMP/tiny.csv" -o "$TMP/stats"
+}
