@@ -153,24 +153,14 @@ static void result_of(const struct trial_spec *t, struct region_map *m, struct c
 	const struct block_rec *rec = region_block_rec(r, k);
 	res->final = t->s->private_data ? parent_view : rec->final;
 	res->lost = (int64_t)(res->expected - res->final);
-	uint64_t *start = c->start, *end = c->end, last_end = rec->release_ns;
-	uint64_t first_start = UINT64_MAX, last_start = 0;
+	uint64_t *start = c->start;
 	for (unsigned w = 0; w < t->procs; w++) {
 		const struct block_slot *sl = region_block_slot(r, w, k);
 		start[w] = sl->start_ns;
-		end[w] = sl->end_ns;
+		c->end[w] = sl->end_ns;
 		res->cpu[w] = sl->cpu;
-		if (end[w] > last_end)
-			last_end = end[w];
-		if (start[w] < first_start)
-			first_start = start[w];
-		if (start[w] > last_start)
-			last_start = start[w];
 	}
-	res->elapsed_ns = last_end - rec->release_ns;
-	res->skew_ns = last_start - first_start;
-	res->overlap = trial_overlap(start, end, t->procs);
-	res->overlap_pair = trial_overlap_pair(start, end, t->procs);
+	trial_times(res, start, c->end, t->procs, rec->release_ns);
 	for (unsigned w = 0; w < t->procs; w++)
 		start[w] = region_block_slot(r, w, k)->seen; /* done with the timestamps: reuse */
 	trial_judge(t, start, res);

@@ -415,13 +415,21 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 	}
 	if (last_opens(t, m))
 		release = r->sync.release_ns;
-	uint64_t *start = c->start, *end = c->end, last_end = release;
-	uint64_t first_start = UINT64_MAX, last_start = 0;
 	for (unsigned w = 0; w < t->procs; w++) {
 		struct worker_slot *s = region_slot(r, w);
-		start[w] = s->start_ns;
-		end[w] = s->end_ns;
+		c->start[w] = s->start_ns;
+		c->end[w] = s->end_ns;
 		res->cpu[w] = s->cpu;
+	}
+	trial_times(res, c->start, c->end, t->procs, release);
+	return 0;
+}
+
+void trial_times(struct trial_result *res, const uint64_t *start, const uint64_t *end, unsigned n,
+		 uint64_t release)
+{
+	uint64_t last_end = release, first_start = UINT64_MAX, last_start = 0;
+	for (unsigned w = 0; w < n; w++) {
 		if (end[w] > last_end)
 			last_end = end[w];
 		if (start[w] < first_start)
@@ -430,10 +438,9 @@ static int run_crew(const struct trial_spec *t, struct region_map *m, struct cre
 			last_start = start[w];
 	}
 	res->elapsed_ns = last_end - release;
-	res->skew_ns = last_start - first_start;
-	res->overlap = trial_overlap(start, end, t->procs);
-	res->overlap_pair = trial_overlap_pair(start, end, t->procs);
-	return 0;
+	res->skew_ns = n ? last_start - first_start : 0;
+	res->overlap = trial_overlap(start, end, n);
+	res->overlap_pair = trial_overlap_pair(start, end, n);
 }
 
 void trial_judge(const struct trial_spec *t, const uint64_t *seen, struct trial_result *res)

@@ -93,6 +93,11 @@ int trial_pending_signal(const sigset_t *wait_set);
 double trial_overlap(const uint64_t *start, const uint64_t *end, unsigned n);
 double trial_overlap_pair(const uint64_t *start, const uint64_t *end, unsigned n);
 
+/* A trial's times from its workers' [start, end] and the release: elapsed
+ * (release to the last end), start skew and both overlaps, into res. */
+void trial_times(struct trial_result *res, const uint64_t *start, const uint64_t *end, unsigned n,
+		 uint64_t release);
+
 /* The strategy's guarantee, from the final value and what each worker saw. */
 void trial_judge(const struct trial_spec *t, const uint64_t *seen, struct trial_result *res);
 int trial_shm_present(const struct region_map *m);
