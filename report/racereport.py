@@ -449,14 +449,17 @@ def trace_figures(rep, traces):
     rates = [x.gap_rates() for x in traces.values() if x.strategy == "plain" and x.procs == 2]
     both_r = sorted(r[2][0] for r in rates if r[2][0] is not None)
     one_r = sorted(r[1][0] for r in rates if r[1][0] is not None)
-    if both_r and one_r:
+    if both_r or one_r:
         def q(v, p):
             return v[min(len(v) - 1, int(p * (len(v) - 1) + 0.5))]
-        pts = [F.pt(1, q(one_r, 0.5), q(one_r, 0.25), q(one_r, 0.75), "one running"),
-               F.pt(2, q(both_r, 0.5), q(both_r, 0.25), q(both_r, 0.75), "two or more running")]
+        # a state no trial was in (workers run one after the other on a busy
+        # or one-CPU machine) has no bar, and the caption says so
+        pts = [F.pt(x, q(v, 0.5), q(v, 0.25), q(v, 0.75), name)
+               for x, v, name in ((1, one_r, "one running"), (2, both_r, "two or more running")) if v]
         f = F.Fig("trace_rates", "How fast the gap grows", "workers running", "gap growth (increments per µs)",
                   [("plain, 2 processes", "#d62728", 1, pts)], style=3, xcat=True, yzero=False)
-        f.caption = W.caption_trace_rates(len(rates), q(one_r, 0.5), q(both_r, 0.5), len(one_r), len(both_r))
+        f.caption = W.caption_trace_rates(len(rates), q(one_r, 0.5) if one_r else None,
+                                          q(both_r, 0.5) if both_r else None, len(one_r), len(both_r))
         rep.figures.append(f)
 
 

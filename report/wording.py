@@ -377,10 +377,14 @@ def caption_trace_gap(t, tl):
 
 
 def caption_trace_rates(n, one, both, n1, n2):
+    def part(what, med, k):
+        return (fmt("while %s (median %.3g, %d trial%s)", what, med, k, "" if k == 1 else "s") if med is not None else
+                fmt("while %s (no traced trial had such a stretch)", what))
     return fmt("Over the %d traced trials of <i>plain</i> with two processes: how fast the gap between the work "
-               "done and the counter grew, in increments per microsecond, while both workers ran (median %.3g, "
-               "%d trials) and while one ran alone (median %.3g, %d trials), with the quartiles. Measured from "
-               "the samples, not tested: racestat's claims are elsewhere in this report.", n, both, n2, one, n1)
+               "done and the counter grew, in increments per microsecond, ", n) + \
+        part("both workers ran", both, n2) + fmt(" and ") + part("one ran alone", one, n1) + \
+        fmt(", with the quartiles. Measured from the samples, not tested: racestat's claims are elsewhere in "
+            "this report.")
 
 
 def skew_sentence(rows, launches, iters):
