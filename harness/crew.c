@@ -32,6 +32,27 @@ __attribute__((hot)) void futex_wake(_Atomic uint32_t *word, int n)
 	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
 }
 
+enum tick_clock tick_clock_probe(void)
+{
+#if defined(__x86_64__)
+	char buf[32] = "";
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
+	if (f) {
+		if (!fgets(buf, sizeof buf, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	if (strcmp(buf, "tsc\n") == 0 || strcmp(buf, "tsc") == 0)
+		return TICK_TSC;
+#endif
+	return TICK_MONOTONIC;
+}
+
+const char *tick_clock_name(enum tick_clock k)
+{
+	return k == TICK_TSC ? "tsc" : "monotonic";
+}
+
 void crew_reset(struct crew *c, int threads)
 {
 	c->n = c->alive = c->failed = 0;

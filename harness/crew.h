@@ -69,4 +69,34 @@ void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns);
 void futex_wake(_Atomic uint32_t *word, int n);
 uint64_t now_ns(void);
 
+/* A trace sample's clock: the CPU's time-stamp counter where the kernel
+   itself keeps time by it (clocksource tsc: invariant and synchronized
+   across CPUs), so a sample costs a few cycles rather than a clock_gettime;
+   its ticks are put on CLOCK_MONOTONIC by the two now_ns() that bound the
+   trial (tick_to_ns). Elsewhere the ticks are now_ns() itself. */
+enum tick_clock { TICK_MONOTONIC, TICK_TSC };
+enum tick_clock tick_clock_probe(void);
+const char *tick_clock_name(enum tick_clock k);
+static inline uint64_t tick_now(enum tick_clock k)
+{
+#if defined(__x86_64__)
+	if (k == TICK_TSC) {
+		uint32_t lo, hi;
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		return ((uint64_t)hi << 32) | lo;
+	}
+#endif
+	(void)k;
+	return now_ns();
+}
+/* a tick on CLOCK_MONOTONIC, linear between (tick0, ns0) and (tick1, ns1) */
+static inline uint64_t tick_to_ns(uint64_t tick, uint64_t tick0, uint64_t ns0, uint64_t tick1, uint64_t ns1)
+{
+	if (tick1 <= tick0 || tick <= tick0 || ns1 <= ns0)
+		return ns0;
+	if (tick >= tick1)
+		return ns1;
+	return ns0 + (uint64_t)((double)(tick - tick0) * (double)(ns1 - ns0) / (double)(tick1 - tick0) + 0.5);
+}
+
 #endif

@@ -240,6 +240,10 @@ char *meta_text(const struct meta_run *m, size_t *len)
 	put(f, "start_utc", buf);
 	plain_loop_text(buf, sizeof buf);
 	put(f, "plain_loop", buf);
+	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", buf, sizeof buf);
+	put(f, "clocksource", buf[0] ? buf : "unknown");
+	if (m->trace_clock)
+		put(f, "trace_clock", m->trace_clock);
 	if (m->extra)
 		fputs(m->extra, f);
 	if (fclose(f) != 0) {

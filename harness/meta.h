@@ -16,6 +16,7 @@ struct meta_run {           /* what the sweep knows of itself */
 	const char *order;
 	uint64_t seed;
 	const char *extra;      /* more key=value lines (settings, warnings), may be NULL */
+	const char *trace_clock; /* traced runs: the samples' clock (crew.h), else NULL */
 };
 
 /* The whole .meta text for a new run: the run's own lines, then the

@@ -55,6 +55,7 @@ struct sweep {
 	struct sink sinks[4];
 	unsigned n_sinks;
 	struct placement pl;
+	enum tick_clock trace_clock;
 	int pin_cpu[MAX_PROCS];
 	struct trial_ctx *ctx;
 	struct block_ctx *bctx;
@@ -111,7 +112,7 @@ static struct trial_spec spec_of(struct sweep *sw, const struct plan_cell *c)
 		.workers = c->spec.workers, .pin = c->spec.pin, .start = c->spec.start,
 		.region = c->spec.region, .pin_cpu = sw->pin_cpu,
 		.timeout_ns = sw->plan.parts[c->part].timeout_ns, .wait_set = sw->wait_set,
-		.guard = &sw->guard, .trace = c->spec.trace,
+		.guard = &sw->guard, .trace = c->spec.trace, .trace_clock = sw->trace_clock,
 	};
 }
 
@@ -413,6 +414,7 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	if (rc == 0)
 		rc = plan_build(&sw->plan, rq->parts, rq->nparts, seed, e);
 	char *extra = NULL;
+	sw->trace_clock = traced ? tick_clock_probe() : TICK_MONOTONIC;
 	if (rc == 0) /* hwloc only for a topology pin mode or a .meta that records it */
 		rc = placement_init(&sw->pl, plan_needs_topology(&sw->plan) || sw->csv.have_meta, e);
 	if (rc == 0)
@@ -424,7 +426,8 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		struct meta_run mr = {.cmdline = rq->cmdline, .run_id = sw->run_id, .host = sw->host,
 				      .experiment_file = rq->experiment_file ? rq->experiment_file : "",
 				      .fingerprint = fp, .order = order_mode_name(sw->plan.order),
-				      .seed = seed, .extra = extra};
+				      .seed = seed, .extra = extra,
+				      .trace_clock = traced ? tick_clock_name(sw->trace_clock) : NULL};
 		char *mt = sw->csv.resuming || !sw->csv.have_meta ? NULL : meta_text(&mr, &ml);
 		char *rt = sw->csv.resuming ? meta_resume_text(rq->cmdline, sw->run_id, sw->host, &rl) : NULL;
 		if (!mt && !rt && (sw->csv.resuming || sw->csv.have_meta))

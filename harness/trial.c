@@ -146,6 +146,14 @@ __attribute__((hot)) static void worker_body(const void *arg, const struct regio
 		.worker = w, .procs = t->procs, .iters = t->iters,
 	};
 
+	if (t->trace) {
+		/* a forked worker faults on each page of the shared samples it
+		   first writes (fork copies no page table of a shared mapping):
+		   take those faults now, before the release, not between pieces */
+		volatile char *p = (volatile char *)(t->trace_buf + (size_t)w * TRACE_SAMPLES);
+		for (size_t off = 0; off < TRACE_SAMPLES * sizeof(struct trace_sample); off += 4096)
+			p[off] = 0;
+	}
 	uint32_t arrived = atomic_fetch_add(&r->sync.ready, 1) + 1;
 	if (!last_opens(t, m)) {
 		futex_wake(&r->sync.ready, 1); /* the parent waits for all */
@@ -169,26 +177,30 @@ __attribute__((hot)) static void worker_body(const void *arg, const struct regio
 		t->s->increment(&a);
 		t1 = now_ns();
 	} else {
-		/* the same loop cut into pieces of `trace` increments: between two
-		   pieces, a timestamp and the counter as this worker sees it */
+		/* the same loop cut into pieces, one for each sample kept (`trace`
+		   increments, or every stride-th boundary of them past
+		   TRACE_SAMPLES - 1): between two pieces, a tick and the counter as
+		   this worker sees it; the ticks go on the trial's clock after t1 */
 		struct trace_sample *ts = t->trace_buf + (size_t)w * TRACE_SAMPLES;
-		uint64_t iters = t->iters, done = 0, left = t->trace_stride; /* chunks to the next sample */
+		uint64_t iters = t->iters, done = 0, piece = t->trace * t->trace_stride;
+		enum tick_clock k = t->trace_clock;
 		uint32_t n = 0;
 		t0 = now_ns();
-		ts[n++] = (struct trace_sample){t0, 0, t->s->read(&a)};
+		uint64_t tick0 = tick_now(k);
+		ts[n++] = (struct trace_sample){tick0, 0, t->s->read(&a)};
 		while (done < iters) {
-			a.iters = iters - done < t->trace ? iters - done : t->trace;
+			a.iters = iters - done < piece ? iters - done : piece;
 			t->s->increment(&a);
 			done += a.iters;
-			if (--left == 0 || done == iters) { /* a count down: no division per chunk */
-				left = t->trace_stride;
-				uint64_t now = now_ns();
-				if (n < TRACE_SAMPLES)
-					ts[n++] = (struct trace_sample){now, done, t->s->read(&a)};
-			}
+			if (n < TRACE_SAMPLES)
+				ts[n++] = (struct trace_sample){tick_now(k), done, t->s->read(&a)};
 		}
 		a.iters = iters;
+		uint64_t tick1 = tick_now(k);
 		t1 = now_ns();
+		if (k != TICK_MONOTONIC)
+			for (uint32_t i = 0; i < n; i++)
+				ts[i].t_ns = tick_to_ns(ts[i].t_ns, tick0, t0, tick1, t1);
 		slot->trace_n = n;
 	}
 

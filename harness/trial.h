@@ -17,7 +17,7 @@
    worker (beyond that every stride-th boundary is kept, the cost the same) */
 #define TRACE_SAMPLES 1024u
 struct trace_sample {
-	uint64_t t_ns;       /* CLOCK_MONOTONIC */
+	uint64_t t_ns;       /* CLOCK_MONOTONIC (a tick while the trial runs) */
 	uint64_t done;       /* increments this worker has done */
 	uint64_t counter;    /* the shared counter as it read it then */
 };
@@ -37,7 +37,8 @@ struct trial_spec {
 				      blocked, so only the parent decides what a signal means */
 	const struct guard *guard; /* named regions: registered with it before they exist */
 	uint64_t trace;            /* 0, or the increments between two samples */
-	uint64_t trace_stride;     /* (set by trial_run) chunks between two samples kept */
+	uint64_t trace_stride;     /* (set by trial_run) pieces of `trace` between two samples kept */
+	enum tick_clock trace_clock; /* the samples' clock (crew.h) */
 	struct trace_sample *trace_buf; /* (set by trial_run) [worker][TRACE_SAMPLES], shared */
 };
 
