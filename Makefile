@@ -124,7 +124,7 @@ clean:
 # C unit tests (TAP), run by tests/*.t wrappers
 $(B)/tests/stats_test: tests/unit/stats_test.c $(filter-out $(B)/analysis/main.o,$(STAT_OBJ))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $^ $(GSL_LIBS) $(Z_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -Iharness -o $@ $^ $(GSL_LIBS) $(Z_LIBS) -lm
 $(B)/tests/covgen: tests/unit/covgen.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(GSL_CFLAGS) -o $@ $< $(GSL_LIBS) -lm

@@ -45,31 +45,9 @@ static const char *const col_wants[C_N] = {
 
 /* digits only, the whole field, 0 .. 2^64 - 1 */
 /* a field of digits, as race writes counts; the length is the field's */
-static int parse_u64n(const char *s, size_t n, uint64_t *v)
-{
-	if (n == 0 || n > 20)
-		return -1;
-	uint64_t x = 0;
-	size_t safe = n < 19 ? n : 19; /* 19 digits cannot overflow */
-	for (size_t i = 0; i < safe; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d > 9)
-			return -1;
-		x = x * 10 + d;
-	}
-	if (n == 20) {
-		unsigned d = (unsigned)(unsigned char)s[19] - '0';
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
-			return -1;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return 0;
-}
-
 static int parse_u64(const struct csv_field *f, uint64_t *v)
 {
-	return parse_u64n(f->s, f->len, v);
+	return csv_parse_u64(f->s, f->len, v);
 }
 
 /* an optional '-' and digits; "-0" is not a number race writes */
@@ -77,7 +55,7 @@ static int parse_i128(const struct csv_field *f, i128 *v)
 {
 	int neg = f->len > 0 && f->s[0] == '-';
 	uint64_t x;
-	if (parse_u64n(f->s + neg, f->len - (size_t)neg, &x) != 0 || (neg && x == 0))
+	if (csv_parse_u64(f->s + neg, f->len - (size_t)neg, &x) != 0 || (neg && x == 0))
 		return -1;
 	*v = neg ? -(i128)x : (i128)x;
 	return 0;

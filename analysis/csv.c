@@ -112,7 +112,7 @@ int csv_reader_open(struct csv_reader *r, const char *path, struct rl_err *e)
 	if (r->fd < 0)
 		return rl_fail(e, RL_EINPUT, "%s: cannot read: %s", path, strerror(errno));
 	r->cap = CHUNK;
-	r->buf = malloc(r->cap + 1);
+	r->buf = calloc(1, r->cap + 1 + CSV_SLACK);
 	r->fcap = 32;
 	r->f = malloc(r->fcap * sizeof *r->f);
 	r->zin = malloc(ZIN);
@@ -159,7 +159,7 @@ int csv_reader_open_mem(struct csv_reader *r, const char *name, const char *text
 	r->path = name;
 	r->fd = -1;
 	r->cap = len + 1;
-	r->buf = malloc(r->cap + 1);
+	r->buf = calloc(1, r->cap + 1 + CSV_SLACK);
 	r->fcap = 32;
 	r->f = malloc(r->fcap * sizeof *r->f);
 	if (!r->buf || !r->f) {
@@ -207,9 +207,10 @@ static long fill(struct csv_reader *r, struct rl_err *e)
 	r->quote_at = r->cr_at = SIZE_MAX; /* looked for again in what is read */
 	if (r->len == r->cap) {
 		size_t cap = r->cap * 2;
-		char *b = realloc(r->buf, cap + 1);
+		char *b = realloc(r->buf, cap + 1 + CSV_SLACK);
 		if (!b)
 			return rl_fail(e, RL_ESYS, "%s: out of memory", r->path);
+		memset(b + cap + 1, 0, CSV_SLACK);
 		r->buf = b;
 		r->cap = cap;
 	}
@@ -230,6 +231,66 @@ __attribute__((noinline)) static int grow_fields(struct csv_reader *r, struct rl
 		return rl_fail(e, RL_ESYS, "%s: out of memory", r->path);
 	r->f = f;
 	r->fcap = cap;
+	return 0;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* eight ASCII digits, the first in the lowest byte, as their value (the
+   classic SWAR reduction: pairs, then fours, then all eight) */
+static inline int digits8(uint64_t w, uint64_t *v)
+{
+	if ((w & 0xf0f0f0f0f0f0f0f0ull) != 0x3030303030303030ull ||
+	    (((w & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) != 0)
+		return -1;
+	w &= 0x0f0f0f0f0f0f0f0full;
+	w = (w * 2561) >> 8;
+	w = ((w & 0x00ff00ff00ff00ffull) * 6553601) >> 16;
+	*v = ((w & 0x0000ffff0000ffffull) * 42949672960001ull) >> 32;
+	return 0;
+}
+
+/* n (1 to 8) digits at s as eight, the missing ones leading zeros */
+static inline int digits_n(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	unsigned sh = 8u * (unsigned)(8 - n);
+	if (sh)
+		w = (w << sh) | (0x3030303030303030ull >> (64 - sh));
+	return digits8(w, v);
+}
+#endif
+
+int csv_parse_u64(const char *s, size_t n, uint64_t *v)
+{
+	if (n == 0 || n > 20)
+		return -1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n <= 8)
+		return digits_n(s, n, v);
+	if (n <= 16) { /* below 10^16: no overflow */
+		uint64_t hi, lo;
+		if (digits_n(s, n - 8, &hi) != 0 || digits_n(s + n - 8, 8, &lo) != 0)
+			return -1;
+		*v = hi * 100000000ull + lo;
+		return 0;
+	}
+#endif
+	uint64_t x = 0;
+	size_t safe = n < 19 ? n : 19; /* 19 digits cannot overflow */
+	for (size_t i = 0; i < safe; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
+			return -1;
+		x = x * 10 + d;
+	}
+	if (n == 20) {
+		unsigned d = (unsigned)(unsigned char)s[19] - '0';
+		if (d > 9 || x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*v = x;
 	return 0;
 }
 

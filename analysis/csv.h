@@ -4,6 +4,7 @@
 #define RACESTAT_CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -12,6 +13,18 @@ struct csv_field {
 	char *s;     /* NUL-terminated, unquoted, inside the reader's buffer */
 	size_t len;
 };
+
+/* Every field's text is followed, in the reader's buffer, by its NUL and
+   at least CSV_SLACK more readable bytes (the rest of the record, then the
+   buffer's zeroed padding), so that a parser may load eight bytes anywhere
+   in a field and mask off what lies past its end. */
+#define CSV_SLACK 8
+
+/* A field of n decimal digits (1 to 20, nothing else) as an unsigned
+   64-bit value; -1 if it is not one or does not fit. Eight digits at a
+   time (SWAR); s must have CSV_SLACK readable bytes past its start, as
+   every field does. */
+int csv_parse_u64(const char *s, size_t n, uint64_t *v);
 
 enum csv_source { SRC_RAW, SRC_GZIP, SRC_ZSTD };
 
