@@ -112,7 +112,7 @@ static void block_worker(const void *arg, const struct region_map *m, unsigned w
 			goto out;
 		if (private_data) /* this worker's own copy-on-write counter */
 			*(volatile uint64_t *)strategy_counter(&a) = 0;
-		int cpu = sched_getcpu();
+		int cpu = crew_cpu();
 		uint64_t t0 = now_ns();
 		t->s->increment(&a);
 		uint64_t t1 = now_ns();

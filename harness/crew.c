@@ -110,12 +110,18 @@ static void *worker_thread(void *p)
 	return NULL;
 }
 
-int crew_start(struct crew *c, unsigned procs, struct region_map *m, crew_fn fn, const void *arg,
+/* hot: a forked worker returns from fork() into this function, so its code
+   shares the workers' pages */
+__attribute__((hot)) int crew_start(struct crew *c, unsigned procs, struct region_map *m, crew_fn fn, const void *arg,
 	       struct rl_err *e)
 {
 	if (!c->self)
 		c->self = getpid();
 	pid_t parent = c->self;
+	/* the map a forked worker copies, on this stack: a worker reads a page
+	   of the parent's stack without a fault (fork copied its entry), where
+	   the caller's map may be in memory a fork does not copy (nocopy.h) */
+	const struct region_map local = *m;
 	for (unsigned w = 0; w < procs; w++) {
 		if (c->threads) {
 			c->arg[w] = (struct crew_thread){fn, arg, m, w};
@@ -133,7 +139,7 @@ int crew_start(struct crew *c, unsigned procs, struct region_map *m, crew_fn fn,
 			return rl_fail(e, RL_ESYS, "fork worker %u of %u: %s", w + 1, procs, strerror(err));
 		}
 		if (pid == 0)
-			worker_process(m, fn, arg, w, parent);
+			worker_process(&local, fn, arg, w, parent);
 		c->pid[c->n++] = pid;
 		c->alive++;
 	}

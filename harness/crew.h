@@ -6,9 +6,11 @@
 #define RACELAB_CREW_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/rseq.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -68,6 +70,24 @@ _Noreturn void crew_exit(int code);
 void futex_wait(_Atomic uint32_t *word, uint32_t val, uint64_t timeout_ns);
 void futex_wake(_Atomic uint32_t *word, int n);
 uint64_t now_ns(void);
+
+/* The CPU this thread runs on, as sched_getcpu() gives it, read where the
+   kernel keeps it for glibc's restartable sequences (a load from this
+   thread's TLS, which a forked worker reads without a fault), through
+   sched_getcpu() where rseq is not registered. */
+static inline int crew_cpu(void)
+{
+#if defined(__x86_64__) && defined(RSEQ_SIG)
+	if (__rseq_size > 0) {
+		const struct rseq *rs =
+			(const struct rseq *)(const void *)((const char *)__builtin_thread_pointer() + __rseq_offset);
+		int32_t c = (int32_t)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+		if (c >= 0)
+			return c;
+	}
+#endif
+	return sched_getcpu();
+}
 
 /* A trace sample's clock: the CPU's time-stamp counter where the kernel
    itself keeps time by it (clocksource tsc: invariant and synchronized

@@ -36,11 +36,14 @@ int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, ui
 		p->parts[k].timeout_ns = parts[k].trial_timeout_s * 1000000000ull;
 		total += settings_cells(&parts[k]);
 	}
-	/* written after every trial: where a fork does not copy it (nocopy.h) */
-	p->cells_bytes = (total ? total : 1) * sizeof *p->cells;
+	/* written after every trial, the cells and the round's order (shuffled
+	   anew each round): where a fork does not copy them (nocopy.h), in one
+	   mapping, the order after the cells */
+	size_t n = total ? total : 1;
+	p->cells_bytes = n * sizeof *p->cells + n * sizeof *p->perm;
 	p->cells = nocopy_calloc(p->cells_bytes);
-	p->perm = calloc(total ? total : 1, sizeof *p->perm);
-	if (!p->cells || !p->perm) {
+	p->perm = p->cells ? (unsigned *)(void *)(p->cells + n) : NULL;
+	if (!p->cells) {
 		plan_free(p);
 		return rl_fail(e, RL_ESYS, "out of memory");
 	}
@@ -73,7 +76,6 @@ int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, ui
 void plan_free(struct plan *p)
 {
 	nocopy_free(p->cells, p->cells_bytes);
-	free(p->perm);
 	p->cells = NULL;
 	p->perm = NULL;
 	p->n_cells = 0;

@@ -44,7 +44,7 @@ struct plan {
 	struct plan_part parts[MAX_INCLUDES + 1];
 	unsigned n_parts;
 	struct plan_cell *cells;
-	size_t cells_bytes;     /* what was mapped for cells */
+	size_t cells_bytes;     /* what was mapped for cells and perm */
 	unsigned n_cells;
 	enum order_mode order;
 	uint64_t seed;          /* the round shuffles (and random pinning) */
@@ -56,7 +56,7 @@ struct plan {
 	uint64_t seq;           /* trials handed out so far */
 	uint64_t round;
 	unsigned pos;           /* next index into perm (rounds) or cells (cells order) */
-	unsigned *perm;         /* this round's order of cells */
+	unsigned *perm;         /* this round's order of cells (in the cells' mapping) */
 };
 
 /* Build the plan from one settings per experiment part. */

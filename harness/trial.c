@@ -170,7 +170,7 @@ __attribute__((hot)) static void worker_body(const void *arg, const struct regio
 		while (atomic_load_explicit(&r->sync.go, memory_order_acquire) == 0)
 			cpu_relax();
 
-	int cpu = sched_getcpu();
+	int cpu = crew_cpu();
 	uint64_t t0, t1;
 	if (!t->trace) {
 		t0 = now_ns();
