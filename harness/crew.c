@@ -3,10 +3,12 @@
 #include "crew.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,6 +32,20 @@ __attribute__((hot)) void futex_wait(_Atomic uint32_t *word, uint32_t val, uint6
 __attribute__((hot)) void futex_wake(_Atomic uint32_t *word, int n)
 {
 	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
+__attribute__((hot)) int crew_cpu(void)
+{
+#if defined(__x86_64__) && defined(RSEQ_SIG)
+	if (__rseq_size > 0) {
+		const struct rseq *rs =
+			(const struct rseq *)(const void *)((const char *)__builtin_thread_pointer() + __rseq_offset);
+		int32_t c = (int32_t)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+		if (c >= 0)
+			return c;
+	}
+#endif
+	return sched_getcpu();
 }
 
 enum tick_clock tick_clock_probe(void)

@@ -6,11 +6,9 @@
 #define RACELAB_CREW_H
 
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <sys/rseq.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -75,19 +73,7 @@ uint64_t now_ns(void);
    kernel keeps it for glibc's restartable sequences (a load from this
    thread's TLS, which a forked worker reads without a fault), through
    sched_getcpu() where rseq is not registered. */
-static inline int crew_cpu(void)
-{
-#if defined(__x86_64__) && defined(RSEQ_SIG)
-	if (__rseq_size > 0) {
-		const struct rseq *rs =
-			(const struct rseq *)(const void *)((const char *)__builtin_thread_pointer() + __rseq_offset);
-		int32_t c = (int32_t)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-		if (c >= 0)
-			return c;
-	}
-#endif
-	return sched_getcpu();
-}
+int crew_cpu(void);
 
 /* A trace sample's clock: the CPU's time-stamp counter where the kernel
    itself keeps time by it (clocksource tsc: invariant and synchronized

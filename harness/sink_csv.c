@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "meta.h"
+#include "rowtext.h"
 
 /* The first twelve columns are the documented core, in this order. */
 const char csv_header[] =
@@ -366,22 +367,49 @@ int csv_sink_row(void *self, const struct row *w, struct rl_err *e)
 	char *row = s->row;
 	char tr[24];
 	trace_name(c->trace, tr, sizeof tr);
-	int n = snprintf(row, sizeof s->row,
-			 "%s,%s,%s,%s,%u,%llu,%llu,%llu,%llu,%lld,%llu,%.6f,%.6f,%llu,%llu,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,",
-			 w->run_id, w->plan->parts[w->cell->part].experiment, c->strategy->name,
-			 start_mode_name(c->start), c->procs, (unsigned long long)c->iters,
-			 (unsigned long long)w->trial, (unsigned long long)r->expected,
-			 (unsigned long long)r->final, (long long)r->lost,
-			 (unsigned long long)r->elapsed_ns, r->overlap, r->overlap_pair,
-			 (unsigned long long)r->skew_ns, (unsigned long long)w->seq, w->host,
-			 region_kind_name(c->region), worker_kind_name(c->workers), pin_mode_name(c->pin),
-			 launch_mode_name(c->launch), tr, strategy_check_name(c->strategy->check),
-			 trial_status_name(r->status),
-			 tri(r->shm_visible), tri(r->shm_gone));
+	/* the row's text, column by column in csv_header's order (rowtext.h) */
+	struct rowtext t = rowtext_on(row, sizeof s->row - 1);
+	const char *const head[] = {w->run_id, w->plan->parts[w->cell->part].experiment, c->strategy->name,
+				    start_mode_name(c->start)};
+	for (size_t k = 0; k < sizeof head / sizeof head[0]; k++) {
+		rowtext_str(&t, head[k]);
+		rowtext_char(&t, ',');
+	}
+	const uint64_t counts[] = {c->procs, c->iters, w->trial, r->expected, r->final};
+	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+		rowtext_u64(&t, counts[k]);
+		rowtext_char(&t, ',');
+	}
+	rowtext_i64(&t, r->lost);
+	rowtext_char(&t, ',');
+	rowtext_u64(&t, r->elapsed_ns);
+	rowtext_char(&t, ',');
+	rowtext_f6(&t, r->overlap);
+	rowtext_char(&t, ',');
+	rowtext_f6(&t, r->overlap_pair);
+	rowtext_char(&t, ',');
+	rowtext_u64(&t, r->skew_ns);
+	rowtext_char(&t, ',');
+	rowtext_u64(&t, w->seq);
+	rowtext_char(&t, ',');
+	const char *const tail[] = {w->host, region_kind_name(c->region), worker_kind_name(c->workers),
+				    pin_mode_name(c->pin), launch_mode_name(c->launch), tr,
+				    strategy_check_name(c->strategy->check), trial_status_name(r->status),
+				    tri(r->shm_visible), tri(r->shm_gone)};
+	for (size_t k = 0; k < sizeof tail / sizeof tail[0]; k++) {
+		rowtext_str(&t, tail[k]);
+		rowtext_char(&t, ',');
+	}
 	/* the CPU each worker started on, ';'-separated */
 	if (r->status == TRIAL_OK)
-		for (unsigned k = 0; k < c->procs; k++)
-			n += snprintf(row + n, sizeof s->row - (size_t)n, "%s%d", k ? ";" : "", (int)r->cpu[k]);
+		for (unsigned k = 0; k < c->procs; k++) {
+			if (k)
+				rowtext_char(&t, ';');
+			rowtext_i64(&t, r->cpu[k]);
+		}
+	if (t.full)
+		return rl_fail(e, RL_ESYS, "%s: a row longer than %zu bytes", s->shown, sizeof s->row - 1);
+	int n = (int)(t.p - row);
 	row[n++] = '\n';
 	if (fsx_write_all(s->fd, row, (size_t)n) != 0) {
 		int err = errno;
