@@ -37,6 +37,22 @@ void rowtext_u64(struct rowtext *t, uint64_t v)
 	put(t, d + i, sizeof d - i);
 }
 
+void rowtext_strs(struct rowtext *t, const char *const *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		rowtext_str(t, v[k]);
+		rowtext_char(t, ',');
+	}
+}
+
+void rowtext_u64s(struct rowtext *t, const uint64_t *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		rowtext_u64(t, v[k]);
+		rowtext_char(t, ',');
+	}
+}
+
 void rowtext_i64(struct rowtext *t, int64_t v)
 {
 	if (v < 0) {

@@ -23,6 +23,9 @@ void rowtext_str(struct rowtext *t, const char *s);
 void rowtext_char(struct rowtext *t, char c);
 void rowtext_u64(struct rowtext *t, uint64_t v);
 void rowtext_i64(struct rowtext *t, int64_t v);
+/* CSV fields: each value followed by a comma */
+void rowtext_strs(struct rowtext *t, const char *const *v, size_t n);
+void rowtext_u64s(struct rowtext *t, const uint64_t *v, size_t n);
 /* "%.6f": exact decimal rounding (ties to even, as glibc's printf in the
    default rounding mode), by integer arithmetic where 0 <= v < 2^33;
    snprintf itself elsewhere */

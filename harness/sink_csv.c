@@ -371,35 +371,23 @@ int csv_sink_row(void *self, const struct row *w, struct rl_err *e)
 	struct rowtext t = rowtext_on(row, sizeof s->row - 1);
 	const char *const head[] = {w->run_id, w->plan->parts[w->cell->part].experiment, c->strategy->name,
 				    start_mode_name(c->start)};
-	for (size_t k = 0; k < sizeof head / sizeof head[0]; k++) {
-		rowtext_str(&t, head[k]);
-		rowtext_char(&t, ',');
-	}
+	rowtext_strs(&t, head, sizeof head / sizeof head[0]);
 	const uint64_t counts[] = {c->procs, c->iters, w->trial, r->expected, r->final};
-	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
-		rowtext_u64(&t, counts[k]);
-		rowtext_char(&t, ',');
-	}
+	rowtext_u64s(&t, counts, sizeof counts / sizeof counts[0]);
 	rowtext_i64(&t, r->lost);
 	rowtext_char(&t, ',');
-	rowtext_u64(&t, r->elapsed_ns);
-	rowtext_char(&t, ',');
+	rowtext_u64s(&t, &r->elapsed_ns, 1);
 	rowtext_f6(&t, r->overlap);
 	rowtext_char(&t, ',');
 	rowtext_f6(&t, r->overlap_pair);
 	rowtext_char(&t, ',');
-	rowtext_u64(&t, r->skew_ns);
-	rowtext_char(&t, ',');
-	rowtext_u64(&t, w->seq);
-	rowtext_char(&t, ',');
+	const uint64_t times[] = {r->skew_ns, w->seq};
+	rowtext_u64s(&t, times, sizeof times / sizeof times[0]);
 	const char *const tail[] = {w->host, region_kind_name(c->region), worker_kind_name(c->workers),
 				    pin_mode_name(c->pin), launch_mode_name(c->launch), tr,
 				    strategy_check_name(c->strategy->check), trial_status_name(r->status),
 				    tri(r->shm_visible), tri(r->shm_gone)};
-	for (size_t k = 0; k < sizeof tail / sizeof tail[0]; k++) {
-		rowtext_str(&t, tail[k]);
-		rowtext_char(&t, ',');
-	}
+	rowtext_strs(&t, tail, sizeof tail / sizeof tail[0]);
 	/* the CPU each worker started on, ';'-separated */
 	if (r->status == TRIAL_OK)
 		for (unsigned k = 0; k < c->procs; k++) {

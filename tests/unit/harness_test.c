@@ -78,6 +78,13 @@ static void check_rowtext(void)
 		ibad += strcmp(a, b) != 0;
 	}
 	TAP_OK(ibad == 0, "rowtext %%llu and %%lld are snprintf's on 200000 values and the edges (%lu differ)", ibad);
+	struct rowtext f = rowtext_on(a, sizeof a);
+	const char *const sv[] = {"x", "", "yz"};
+	const uint64_t uv[] = {0, 42};
+	rowtext_strs(&f, sv, 3);
+	rowtext_u64s(&f, uv, 2);
+	*f.p = 0;
+	TAP_OK(strcmp(a, "x,,yz,0,42,") == 0 && !f.full, "rowtext fields: each value and a comma (%s)", a);
 	struct rowtext t = rowtext_on(a, 4);
 	rowtext_str(&t, "abcdef");
 	TAP_OK(t.full && t.p == a + 4, "rowtext stops at the end of its buffer and says so");
