@@ -234,66 +234,6 @@ __attribute__((noinline)) static int grow_fields(struct csv_reader *r, struct rl
 	return 0;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* eight ASCII digits, the first in the lowest byte, as their value (the
-   classic SWAR reduction: pairs, then fours, then all eight) */
-static inline int digits8(uint64_t w, uint64_t *v)
-{
-	if ((w & 0xf0f0f0f0f0f0f0f0ull) != 0x3030303030303030ull ||
-	    (((w & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) != 0)
-		return -1;
-	w &= 0x0f0f0f0f0f0f0f0full;
-	w = (w * 2561) >> 8;
-	w = ((w & 0x00ff00ff00ff00ffull) * 6553601) >> 16;
-	*v = ((w & 0x0000ffff0000ffffull) * 42949672960001ull) >> 32;
-	return 0;
-}
-
-/* n (1 to 8) digits at s as eight, the missing ones leading zeros */
-static inline int digits_n(const char *s, size_t n, uint64_t *v)
-{
-	uint64_t w;
-	memcpy(&w, s, 8);
-	unsigned sh = 8u * (unsigned)(8 - n);
-	if (sh)
-		w = (w << sh) | (0x3030303030303030ull >> (64 - sh));
-	return digits8(w, v);
-}
-#endif
-
-int csv_parse_u64(const char *s, size_t n, uint64_t *v)
-{
-	if (n == 0 || n > 20)
-		return -1;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (n <= 8)
-		return digits_n(s, n, v);
-	if (n <= 16) { /* below 10^16: no overflow */
-		uint64_t hi, lo;
-		if (digits_n(s, n - 8, &hi) != 0 || digits_n(s + n - 8, 8, &lo) != 0)
-			return -1;
-		*v = hi * 100000000ull + lo;
-		return 0;
-	}
-#endif
-	uint64_t x = 0;
-	size_t safe = n < 19 ? n : 19; /* 19 digits cannot overflow */
-	for (size_t i = 0; i < safe; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d > 9)
-			return -1;
-		x = x * 10 + d;
-	}
-	if (n == 20) {
-		unsigned d = (unsigned)(unsigned char)s[19] - '0';
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
-			return -1;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return 0;
-}
-
 /* called for every field of every row: inline, the growth out of line */
 static inline __attribute__((always_inline)) int add_field(struct csv_reader *r, char *s, size_t len,
 							   struct rl_err *e)
@@ -439,8 +379,84 @@ static int split(struct csv_reader *r, char *rend, struct rl_err *e)
 	return 1;
 }
 
+/* The common case in one pass: from pos, commas and the record's newline
+   found together, sixteen bytes at a time (SSE2), up to `limit` (the next
+   quote or carriage return, or the buffer's end). Returns 1 with the
+   record split, 0 when it does not end before the limit (the caller then
+   takes the general path from the same place), <0 on error. */
+static int scan_plain(struct csv_reader *r, size_t limit, struct rl_err *e)
+{
+	char *p = r->buf + r->pos, *end = r->buf + limit, *start = p;
+	struct csv_field *f = r->f;
+	size_t nf = 0, fcap = r->fcap;
+#define SCAN_FIELD(c)                                                           \
+	do {                                                                    \
+		if (nf == fcap) {                                               \
+			r->nf = nf;                                             \
+			if (grow_fields(r, e) != 0)                             \
+				return RL_ESYS;                                 \
+			f = r->f;                                               \
+			fcap = r->fcap;                                         \
+		}                                                               \
+		f[nf++] = (struct csv_field){start, (size_t)((c) - start)};     \
+		start = (c) + 1;                                                \
+	} while (0)
+#if defined(__SSE2__)
+	const __m128i commas = _mm_set1_epi8(','), nls = _mm_set1_epi8('\n');
+	for (; p + 16 <= end; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, commas));
+		unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nls));
+		if (mn)
+			mc &= (1u << __builtin_ctz(mn)) - 1; /* only the commas before it */
+		while (mc) {
+			char *c = p + __builtin_ctz(mc);
+			SCAN_FIELD(c);
+			mc &= mc - 1;
+		}
+		if (mn) {
+			p += __builtin_ctz(mn);
+			goto done;
+		}
+	}
+#endif
+	for (; p < end; p++) {
+		if (*p == ',')
+			SCAN_FIELD(p);
+		else if (*p == '\n')
+			goto done;
+	}
+	if (!(limit == r->len && r->eof))
+		return 0; /* no end before the limit: nothing written yet */
+	/* else the last record, with no newline: it ends at the buffer's end */
+done:
+	SCAN_FIELD(p);
+#undef SCAN_FIELD
+	/* the record is whole: now the NULs (the general path must see the
+	   commas if the record had not been) */
+	for (size_t i = 0; i < nf; i++)
+		f[i].s[f[i].len] = '\0';
+	r->nf = nf;
+	r->pos = p < r->buf + r->len ? (size_t)(p - r->buf) + 1 : r->len;
+	r->line = r->next_line++;
+	return 1;
+}
+
 int csv_reader_next(struct csv_reader *r, struct rl_err *e)
 {
+	if (r->pos < r->len) {
+		if (r->quote_at == SIZE_MAX || r->quote_at < r->pos) {
+			char *q = memchr(r->buf + r->pos, '"', r->len - r->pos);
+			r->quote_at = q ? (size_t)(q - r->buf) : r->len;
+		}
+		if (r->cr_at == SIZE_MAX || r->cr_at < r->pos) {
+			char *c = memchr(r->buf + r->pos, '\r', r->len - r->pos);
+			r->cr_at = c ? (size_t)(c - r->buf) : r->len;
+		}
+		int rc = scan_plain(r, r->quote_at < r->cr_at ? r->quote_at : r->cr_at, e);
+		if (rc != 0)
+			return rc;
+	}
 	for (;;) {
 		int quoted = 0;
 		char *rend = r->pos < r->len ? record_end(r, &quoted) : NULL;

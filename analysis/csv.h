@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -20,11 +21,69 @@ struct csv_field {
    in a field and mask off what lies past its end. */
 #define CSV_SLACK 8
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* eight ASCII digits, the first in the lowest byte, as their value (the
+   classic SWAR reduction: pairs, then fours, then all eight) */
+static inline int csv_digits8_(uint64_t w, uint64_t *v)
+{
+	if ((w & 0xf0f0f0f0f0f0f0f0ull) != 0x3030303030303030ull ||
+	    (((w & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) != 0)
+		return -1;
+	w &= 0x0f0f0f0f0f0f0f0full;
+	w = (w * 2561) >> 8;
+	w = ((w & 0x00ff00ff00ff00ffull) * 6553601) >> 16;
+	*v = ((w & 0x0000ffff0000ffffull) * 42949672960001ull) >> 32;
+	return 0;
+}
+
+/* n (1 to 8) digits at s as eight, the missing ones leading zeros */
+static inline int csv_digits_n_(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	unsigned sh = 8u * (unsigned)(8 - n);
+	if (sh)
+		w = (w << sh) | (0x3030303030303030ull >> (64 - sh));
+	return csv_digits8_(w, v);
+}
+#endif
+
 /* A field of n decimal digits (1 to 20, nothing else) as an unsigned
    64-bit value; -1 if it is not one or does not fit. Eight digits at a
    time (SWAR); s must have CSV_SLACK readable bytes past its start, as
-   every field does. */
-int csv_parse_u64(const char *s, size_t n, uint64_t *v);
+   every field does. Inline: the loader calls it for most fields of every row. */
+static inline int csv_parse_u64(const char *s, size_t n, uint64_t *v)
+{
+	if (n == 0 || n > 20)
+		return -1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n <= 8)
+		return csv_digits_n_(s, n, v);
+	if (n <= 16) { /* below 10^16: no overflow */
+		uint64_t hi, lo;
+		if (csv_digits_n_(s, n - 8, &hi) != 0 || csv_digits_n_(s + n - 8, 8, &lo) != 0)
+			return -1;
+		*v = hi * 100000000ull + lo;
+		return 0;
+	}
+#endif
+	uint64_t x = 0;
+	size_t safe = n < 19 ? n : 19; /* 19 digits cannot overflow */
+	for (size_t i = 0; i < safe; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
+			return -1;
+		x = x * 10 + d;
+	}
+	if (n == 20) {
+		unsigned d = (unsigned)(unsigned char)s[19] - '0';
+		if (d > 9 || x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
 
 enum csv_source { SRC_RAW, SRC_GZIP, SRC_ZSTD };
 

@@ -285,12 +285,15 @@ static void bracket_pick(const double *a, size_t na, const double *b, size_t nb,
    that bracket the t-th of `inside` with high probability. */
 static void pick_pivots(double *val, size_t s, uint64_t t, uint64_t inside, double *p1, double *p2)
 {
-	stat_sort(val, s);
 	double f = (double)t / (double)inside, q = f * (double)s;
 	double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
 	long i1 = (long)floor(q - d), i2 = (long)ceil(q + d);
-	*p1 = val[i1 < 0 ? 0 : i1];
-	*p2 = val[i2 >= (long)s ? (long)s - 1 : i2];
+	size_t k1 = i1 < 0 ? 0 : (size_t)i1, k2 = i2 >= (long)s ? s - 1 : (size_t)i2;
+	/* the two order statistics by selection, not a sort: after the first,
+	   everything past k1 is at least val[k1], so the second is selected
+	   among those */
+	*p1 = stat_select(val, s, k1);
+	*p2 = k2 > k1 ? stat_select(val + k1 + 1, s - k1 - 1, k2 - k1 - 1) : *p1;
 }
 
 /* Where the k-th lies once the differences <= and < each pivot are counted

@@ -1,10 +1,12 @@
 /* stats_test.c - racestat's statistics against values computed by hand, by
  * brute-force enumeration, or published (Newcombe 1998, R 4.2). */
+#define _POSIX_C_SOURCE 200809L
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../analysis/csv.h"
 #include "../../analysis/wide.h"
@@ -132,6 +134,116 @@ static void check_parse_u64(void)
 	uint64_t v = 0;
 	TAP_OK(csv_parse_u64("18446744073709551615", 20, &v) == 0 && v == UINT64_MAX &&
 	       csv_parse_u64("18446744073709551616", 20, &v) != 0, "csv_parse_u64: 2^64 - 1 is read, 2^64 refused");
+}
+
+/* The reader against a reference splitter written for the test: 3 MB of
+   random valid CSV (plain and quoted fields, commas, doubled quotes and
+   newlines inside quotes, LF and CRLF endings, blank lines, the last
+   record with or without its newline) read from a file, so records cross
+   the reader's 1 MB refills; every record's fields and line compared. */
+struct refrec {
+	size_t first, nf;   /* fields [first, first + nf) of the reference */
+	unsigned long line;
+};
+
+static uint64_t lcg(uint64_t *st)
+{
+	*st = *st * 6364136223846793005ull + 1442695040888963407ull;
+	return *st >> 33;
+}
+
+static void check_reader(void)
+{
+	size_t cap = 3u << 20, len = 0;
+	char *text = malloc(cap + 4096);
+	char **fs = NULL; /* the reference fields */
+	size_t nfs = 0, capfs = 0, nrec = 0, caprec = 0;
+	struct refrec *rec = NULL;
+	uint64_t st = 777;
+	unsigned long line = 1;
+	int ok = text != NULL;
+	for (int last = 0; ok && !last;) {
+		last = len > cap;
+		if (nrec == caprec) {
+			caprec = caprec ? caprec * 2 : 1024;
+			rec = realloc(rec, caprec * sizeof *rec);
+		}
+		rec[nrec] = (struct refrec){nfs, 0, line};
+		size_t nf = lcg(&st) % 23 == 0 ? 1 : 1 + lcg(&st) % 20;
+		int blank = nf == 1 && lcg(&st) % 2;
+		for (size_t k = 0; k < nf; k++) {
+			char field[64];
+			size_t fl = 0;
+			int quoted = !blank && lcg(&st) % 5 == 0;
+			size_t n = blank ? 0 : lcg(&st) % 18;
+			if (k)
+				text[len++] = ',';
+			if (quoted)
+				text[len++] = '"';
+			for (size_t i = 0; i < n; i++) {
+				static const char plain[] = "abcxyz0123456789.-_ ";
+				static const char inq[] = "ab9,\n\"";
+				char ch = quoted ? inq[lcg(&st) % 6] : plain[lcg(&st) % 20];
+				if (quoted && ch == '"')
+					text[len++] = '"';
+				if (ch == '\n')
+					line++;
+				text[len++] = ch;
+				field[fl++] = ch;
+			}
+			if (quoted)
+				text[len++] = '"';
+			if (nfs == capfs) {
+				capfs = capfs ? capfs * 2 : 4096;
+				fs = realloc(fs, capfs * sizeof *fs);
+			}
+			fs[nfs++] = strndup(field, fl);
+		}
+		rec[nrec++].nf = nf;
+		if (!last || lcg(&st) % 2) {
+			if (lcg(&st) % 3 == 0)
+				text[len++] = '\r';
+			text[len++] = '\n';
+			line++;
+		}
+	}
+	char path[] = "/tmp/racelab-reader-XXXXXX";
+	int fd = ok ? mkstemp(path) : -1;
+	ok = fd >= 0 && write(fd, text, len) == (ssize_t)len;
+	if (fd >= 0)
+		close(fd);
+	size_t got = 0, wrong = 0;
+	struct csv_reader r;
+	struct rl_err e;
+	if (ok && csv_reader_open(&r, path, &e) == 0) {
+		int rc;
+		while ((rc = csv_reader_next(&r, &e)) == 1) {
+			if (got >= nrec) {
+				wrong++;
+				break;
+			}
+			const struct refrec *q = &rec[got++];
+			int same = r.nf == q->nf && r.line == q->line;
+			for (size_t k = 0; same && k < r.nf; k++)
+				same = r.f[k].len == strlen(fs[q->first + k]) &&
+				       memcmp(r.f[k].s, fs[q->first + k], r.f[k].len) == 0 && r.f[k].s[r.f[k].len] == '\0';
+			wrong += !same;
+		}
+		if (rc < 0)
+			wrong++;
+		csv_reader_close(&r);
+	} else {
+		wrong++;
+	}
+	if (fd >= 0)
+		unlink(path);
+	TAP_OK(wrong == 0 && got == nrec, "the reader splits %zu records of %zu bytes (quotes, CRLF, refills) as the "
+	       "reference does: %zu read, %zu differ", nrec, len, got, wrong);
+	for (size_t i = 0; i < nfs; i++)
+		free(fs[i]);
+	free(fs);
+	free(rec);
+	free(text);
 }
 
 int main(void)
@@ -411,6 +523,7 @@ int main(void)
 	       "two equal strata combine to their rho, the interval from the summed weights [%g, %g]", lo2, hi2);
 
 	check_parse_u64();
+	check_reader();
 	free(big_a);
 	free(big_b);
 	return tap_done();
