@@ -45,13 +45,13 @@ static const char *const col_wants[C_N] = {
 
 /* digits only, the whole field, 0 .. 2^64 - 1 */
 /* a field of digits, as race writes counts; the length is the field's */
-static int parse_u64(const struct csv_field *f, uint64_t *v)
+static inline __attribute__((always_inline)) int parse_u64(const struct csv_field *f, uint64_t *v)
 {
 	return csv_parse_u64(f->s, f->len, v);
 }
 
 /* an optional '-' and digits; "-0" is not a number race writes */
-static int parse_i128(const struct csv_field *f, i128 *v)
+static inline __attribute__((always_inline)) int parse_i128(const struct csv_field *f, i128 *v)
 {
 	int neg = f->len > 0 && f->s[0] == '-';
 	uint64_t x;
@@ -65,7 +65,7 @@ static int parse_i128(const struct csv_field *f, i128 *v)
 /* "0.dddddd", race's own form of a share, eight bytes checked and
    converted at once (the classic SWAR digit trick); the same value as the
    general path below, which takes everything else */
-static int unit_fast(const struct csv_field *f, float *v)
+static inline __attribute__((always_inline)) int unit_fast(const struct csv_field *f, float *v)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t w;
@@ -117,7 +117,7 @@ static int parse_unit_slow(const char *s, float *v)
 	return 0;
 }
 
-static int parse_unit(const struct csv_field *f, float *v)
+static inline __attribute__((always_inline)) int parse_unit(const struct csv_field *f, float *v)
 {
 	return unit_fast(f, v) == 0 ? 0 : parse_unit_slow(f->s, v);
 }
@@ -190,15 +190,64 @@ static int has_control(const char *s, size_t len)
 	return 0;
 }
 
+/* n bytes at a and b equal? Both must have eight readable bytes from
+   their start (fields have CSV_SLACK after them; a cell's values and the
+   caches below are padded): the short values of race rows compared in one
+   load each, with no call. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+	if (n > 8)
+		return memcmp(a, b, n) == 0;
+	if (n == 0)
+		return 1;
+	uint64_t x, y;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return ((x ^ y) << (8 * (8 - n))) == 0;
+}
+
+/* the row's factor values are the cell's (the common case: rows of one
+   cell come together), compared field by field, nothing copied */
+static int row_in_cell(const struct dataset *d, const struct cell *c, const struct csv_reader *r,
+		       const size_t *fidx)
+{
+	for (size_t k = 0; k < d->n_factors; k++) {
+		const struct csv_field *f = &r->f[fidx[k]];
+		if (f->len != c->flen[k] || !same_bytes(f->s, c->factor[k], f->len))
+			return 0;
+	}
+	return 1;
+}
+
+/* a short text seen on the row before and what it meant: the check, the
+   run and the status repeat row after row, so each is worked out once */
+struct seen {
+	char text[64 + 8]; /* padded for same_bytes */
+	size_t len;        /* > 64: nothing held */
+	long value;
+};
+
+static inline int seen_is(const struct seen *m, const struct csv_field *f)
+{
+	return f->len == m->len && same_bytes(f->s, m->text, f->len);
+}
+
+static void seen_set(struct seen *m, const struct csv_field *f, long value)
+{
+	if (f->len > 64) {
+		m->len = SIZE_MAX;
+		return;
+	}
+	memcpy(m->text, f->s, f->len);
+	memset(m->text + f->len, 0, sizeof m->text - f->len);
+	m->len = f->len;
+	m->value = value;
+}
+
 /* key: the factor values joined by \x1f */
 static long find_cell(struct dataset *d, const char *key, size_t keylen,
 		      struct csv_field **fv, unsigned file, unsigned long line)
 {
-	if (d->n_cells) {
-		struct cell *c = &d->cells[d->last];
-		if (c->keylen == keylen && memcmp(c->keybuf, key, keylen) == 0)
-			return (long)d->last;
-	}
 	uint64_t h = key_hash(key, keylen);
 	if (d->n_slots) {
 		for (size_t j = h & (d->n_slots - 1); d->slots[j]; j = (j + 1) & (d->n_slots - 1)) {
@@ -222,11 +271,13 @@ static long find_cell(struct dataset *d, const char *key, size_t keylen,
 		return -1;
 	struct cell *c = &d->cells[d->n_cells];
 	memset(c, 0, sizeof *c);
-	c->keybuf = malloc(2 * (keylen + 1)); /* the key, then its values split */
+	c->keybuf = calloc(1, 2 * (keylen + 1) + 8); /* the key, then its values split (padded) */
 	c->factor = malloc((d->n_factors ? d->n_factors : 1) * sizeof *c->factor);
-	if (!c->keybuf || !c->factor) {
+	c->flen = malloc((d->n_factors ? d->n_factors : 1) * sizeof *c->flen);
+	if (!c->keybuf || !c->factor || !c->flen) {
 		free(c->keybuf);
 		free(c->factor);
+		free(c->flen);
 		return -1;
 	}
 	memcpy(c->keybuf, key, keylen);
@@ -241,6 +292,7 @@ static long find_cell(struct dataset *d, const char *key, size_t keylen,
 	memcpy(p, key, keylen);
 	for (size_t i = 0; i < d->n_factors; i++) {
 		c->factor[i] = p;
+		c->flen[i] = fv[i]->len;
 		p += fv[i]->len;
 		*p++ = '\0';
 	}
@@ -516,8 +568,9 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	}
 	rc = set_factors(d, &r, &cx, fidx, e);
 	long run_last = -1;
-	const char *run_prev = NULL;
-	char run_prev_buf[256];
+	struct seen run_seen = {.len = SIZE_MAX}, chk_seen = {.len = SIZE_MAX};
+	char none[16] = {0};
+	struct csv_field nofield = {none, 0};
 
 	while (rc == 0 && (rc = csv_reader_next(&r, e)) == 1) {
 		rc = 0;
@@ -583,40 +636,53 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			break;
 		}
 
-		/* the cell */
-		size_t keylen = 0;
-		for (size_t k = 0; k < d->n_factors; k++) {
-			fv[k] = &r.f[fidx[k]];
-			keylen += fv[k]->len + 1;
-		}
-		if (keylen + 1 > keycap) {
-			keycap = (keylen + 1) * 2;
-			char *nk = realloc(key, keycap);
-			if (!nk) {
+		/* the cell: the row before's, or looked up by its key */
+		long ci;
+		if (d->n_cells && row_in_cell(d, &d->cells[d->last], &r, fidx)) {
+			ci = (long)d->last;
+		} else {
+			size_t keylen = 0;
+			for (size_t k = 0; k < d->n_factors; k++) {
+				fv[k] = &r.f[fidx[k]];
+				keylen += fv[k]->len + 1;
+			}
+			if (keylen + 1 > keycap) {
+				keycap = (keylen + 1) * 2;
+				char *nk = realloc(key, keycap);
+				if (!nk) {
+					rc = rl_fail(e, RL_ESYS, "out of memory");
+					break;
+				}
+				key = nk;
+			}
+			size_t kp = 0;
+			for (size_t k = 0; k < d->n_factors; k++) {
+				memcpy(key + kp, fv[k]->s, fv[k]->len);
+				kp += fv[k]->len;
+				key[kp++] = '\x1f';
+			}
+			ci = find_cell(d, key, keylen, fv, file, r.line);
+			if (ci <= -2) {
+				rc = rl_fail(e, RL_EINPUT, "%s:%lu: %s holds a control character", path, r.line,
+					     d->factor_names[-2 - ci]);
+				break;
+			}
+			if (ci < 0) {
 				rc = rl_fail(e, RL_ESYS, "out of memory");
 				break;
 			}
-			key = nk;
-		}
-		size_t kp = 0;
-		for (size_t k = 0; k < d->n_factors; k++) {
-			memcpy(key + kp, fv[k]->s, fv[k]->len);
-			kp += fv[k]->len;
-			key[kp++] = '\x1f';
-		}
-		long ci = find_cell(d, key, keylen, fv, file, r.line);
-		if (ci <= -2) {
-			rc = rl_fail(e, RL_EINPUT, "%s:%lu: %s holds a control character", path, r.line,
-				     d->factor_names[-2 - ci]);
-			break;
-		}
-		if (ci < 0) {
-			rc = rl_fail(e, RL_ESYS, "out of memory");
-			break;
 		}
 		struct cell *c = &d->cells[ci];
-		enum check chk = check_of(col[C_CHECK] >= 0 ? r.f[col[C_CHECK]].s : NULL,
-					  col[C_STRATEGY] >= 0 ? r.f[col[C_STRATEGY]].s : NULL);
+		/* the guarantee: by the check column, else by the strategy's name */
+		const struct csv_field *kf = col[C_CHECK] >= 0 ? &r.f[col[C_CHECK]]
+					   : col[C_STRATEGY] >= 0 ? &r.f[col[C_STRATEGY]] : NULL;
+		enum check chk = CHK_NONE;
+		if (kf && seen_is(&chk_seen, kf)) {
+			chk = (enum check)chk_seen.value;
+		} else if (kf) {
+			chk = check_of(col[C_CHECK] >= 0 ? kf->s : NULL, col[C_CHECK] >= 0 ? NULL : kf->s);
+			seen_set(&chk_seen, kf, chk);
+		}
 		if (c->n_ids == 0) {
 			c->expected = expected;
 			c->procs = procs;
@@ -634,18 +700,15 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			break;
 		}
 		/* the run, for the duplicate check (rows of one run come together) */
-		const struct csv_field *rf = col[C_RUN] >= 0 ? &r.f[col[C_RUN]] : NULL;
-		const char *rs = rf ? rf->s : "";
-		size_t rl = rf ? rf->len : 0;
-		if (!run_prev || strlen(run_prev) != rl || memcmp(run_prev, rs, rl) != 0) {
-			run_last = run_index(d, rs, rl);
+		const struct csv_field *rf = col[C_RUN] >= 0 ? &r.f[col[C_RUN]] : &nofield;
+		if (!seen_is(&run_seen, rf)) {
+			run_last = run_index(d, rf->s, rf->len);
 			if (run_last < 0) {
 				rc = run_last == -2 ? rl_fail(e, RL_EINPUT, "%s:%lu: more than 65535 runs", path, r.line)
 						    : rl_fail(e, RL_ESYS, "out of memory");
 				break;
 			}
-			snprintf(run_prev_buf, sizeof run_prev_buf, "%.*s", (int)(rl < 255 ? rl : 255), rs);
-			run_prev = rl < 255 ? run_prev_buf : NULL;
+			seen_set(&run_seen, rf, run_last);
 		}
 		uint64_t tn = col[C_TRIAL] >= 0 ? trial : (d->rows + 1) & ((1ull << 48) - 1);
 		if (cell_push_id(c, (uint64_t)run_last << 48 | tn, (uint32_t)(d->lines + r.line)) != 0) {
@@ -653,7 +716,8 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			break;
 		}
 		d->rows++;
-		if (col[C_STATUS] >= 0 && strcmp(r.f[col[C_STATUS]].s, "ok") != 0) {
+		if (col[C_STATUS] >= 0 && !(r.f[col[C_STATUS]].len == 2 && r.f[col[C_STATUS]].s[0] == 'o' &&
+					    r.f[col[C_STATUS]].s[1] == 'k')) {
 			c->failed++;
 			continue;
 		}
@@ -664,7 +728,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			c->lossy++;
 		else if (final > expected)
 			c->gained++;
-		float nspi = (float)((double)elapsed / (double)work);
+		float nspi = (float)((double)elapsed / (double)expected); /* expected == work */
 		if (cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq, (float)skew) != 0) {
 			rc = rl_fail(e, RL_ESYS, "out of memory");
 			break;
@@ -810,6 +874,7 @@ void dataset_free(struct dataset *d)
 		struct cell *c = &d->cells[i];
 		free(c->keybuf);
 		free(c->factor);
+		free(c->flen);
 		free(c->final);
 		free(c->nspi);
 		free(c->skew);

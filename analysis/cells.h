@@ -25,6 +25,7 @@ enum check { CHK_NONE, CHK_EXACT, CHK_AT_MOST, CHK_UNTOUCHED };
 
 struct cell {
 	char **factor;          /* values, one per factor column */
+	size_t *flen;           /* their lengths */
 	char *keybuf;           /* the values, joined, owned */
 	size_t keylen;
 	uint64_t hash;           /* for the table (this build's) */

@@ -24,7 +24,7 @@ struct csv_field {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* eight ASCII digits, the first in the lowest byte, as their value (the
    classic SWAR reduction: pairs, then fours, then all eight) */
-static inline int csv_digits8_(uint64_t w, uint64_t *v)
+static inline __attribute__((always_inline)) int csv_digits8_(uint64_t w, uint64_t *v)
 {
 	if ((w & 0xf0f0f0f0f0f0f0f0ull) != 0x3030303030303030ull ||
 	    (((w & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) != 0)
@@ -37,7 +37,7 @@ static inline int csv_digits8_(uint64_t w, uint64_t *v)
 }
 
 /* n (1 to 8) digits at s as eight, the missing ones leading zeros */
-static inline int csv_digits_n_(const char *s, size_t n, uint64_t *v)
+static inline __attribute__((always_inline)) int csv_digits_n_(const char *s, size_t n, uint64_t *v)
 {
 	uint64_t w;
 	memcpy(&w, s, 8);
@@ -52,7 +52,7 @@ static inline int csv_digits_n_(const char *s, size_t n, uint64_t *v)
    64-bit value; -1 if it is not one or does not fit. Eight digits at a
    time (SWAR); s must have CSV_SLACK readable bytes past its start, as
    every field does. Inline: the loader calls it for most fields of every row. */
-static inline int csv_parse_u64(const char *s, size_t n, uint64_t *v)
+static inline __attribute__((always_inline)) int csv_parse_u64(const char *s, size_t n, uint64_t *v)
 {
 	if (n == 0 || n > 20)
 		return -1;

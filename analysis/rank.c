@@ -324,7 +324,33 @@ static int narrow(struct bracket *br, uint64_t k, double p1, double p2, const ui
 	return NARROW_ABOVE;
 }
 
-#define KTH_SAMPLE 16384
+#define KTH_SAMPLE_MAX 65536
+
+/* The sample a round draws: a round costs a walk of the rows (`walk`
+   steps, a few of them per pivot) and the sample's drawing and selection;
+   a bigger sample shrinks the bracket more (to about (3 sqrt(s) + 4) / s of
+   it), so fewer rounds may reach `enough` candidates from `inside`. The
+   size of the least estimated cost, from 4096 to KTH_SAMPLE_MAX. The
+   k-th value found does not depend on it, only the work. */
+static size_t kth_sample(uint64_t inside, uint64_t enough, uint64_t walk)
+{
+	size_t best = 4096;
+	double best_cost = INFINITY;
+	for (size_t s = 4096; s <= KTH_SAMPLE_MAX; s *= 2) {
+		double keep = (3.0 * sqrt((double)s) + 4.0) / (double)s * 1.25, left = (double)inside;
+		unsigned rounds = 0;
+		while (left > (double)enough && rounds < 64) {
+			left *= keep;
+			rounds++;
+		}
+		double cost = rounds * (6.0 * (double)walk + 25.0 * (double)s);
+		if (cost < best_cost) {
+			best_cost = cost;
+			best = s;
+		}
+	}
+	return best;
+}
 
 static double kth_untied(const double *a, size_t na, const double *b, size_t nb, uint64_t k)
 {
@@ -340,8 +366,9 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 	struct bracket br = {-INFINITY, INFINITY, 0, (uint64_t)na * nb};
 	uint64_t enum_max = na + nb > 65536 ? na + nb : 65536;
 	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
-	uint64_t *pos = malloc(KTH_SAMPLE * sizeof *pos);
-	double *val = malloc(KTH_SAMPLE * sizeof *val);
+	size_t s = kth_sample((uint64_t)na * nb, enum_max, na + nb);
+	uint64_t *pos = malloc(s * sizeof *pos);
+	double *val = malloc(s * sizeof *val);
 	double res = NAN;
 	if (!pos || !val)
 		goto out;
@@ -361,7 +388,6 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 			free(all);
 			break;
 		}
-		size_t s = KTH_SAMPLE;
 		if (round == 0) {
 			for (size_t i = 0; i < s; i++) {
 				uint64_t jb = mix(&st) % nb, ia = mix(&st) % na;
@@ -534,8 +560,9 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 	struct bracket br = {-INFINITY, INFINITY, 0, NA * NB};
 	uint64_t d_inside = (uint64_t)na * nb; /* distinct (i, j) pairs inside */
 	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
-	uint64_t *pos = malloc(KTH_SAMPLE * sizeof *pos);
-	double *val = malloc(KTH_SAMPLE * sizeof *val);
+	size_t s = kth_sample(d_inside, 65536, na + nb);
+	uint64_t *pos = malloc(s * sizeof *pos);
+	double *val = malloc(s * sizeof *val);
 	double res = NAN;
 	if (!pos || !val)
 		goto out;
@@ -564,7 +591,6 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 			free(all);
 			break;
 		}
-		size_t s = KTH_SAMPLE;
 		if (round == 0) {
 			for (size_t i = 0; i < s; i++) {
 				size_t ib = run_at(cb, 0, nb, mix(&st) % NB), ia = run_at(ca, 0, na, mix(&st) % NA);
