@@ -80,7 +80,7 @@ static inline __attribute__((always_inline)) int unit_fast(const struct csv_fiel
 	x = x * 10 + (x >> 8);
 	x = (((x & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
 	     (((x >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
-	*v = (float)((double)0 + (double)x / 1e6);
+	*v = cells_unit_micros(x);
 	return 0;
 #else
 	(void)f;

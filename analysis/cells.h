@@ -86,6 +86,14 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e);
 int dataset_check_duplicates(struct dataset *d, struct rl_err *e);
 void dataset_free(struct dataset *d);
 
+/* x / 10^6 (x <= 10^6: "0.dddddd" read as its digits) as the float
+   nearest the double nearest x / 10^6: by a multiplication, the same float
+   as the division for every x, as a unit test checks for all 10^6 + 1. */
+static inline float cells_unit_micros(uint64_t x)
+{
+	return (float)((double)x * 1e-6);
+}
+
 /* Is this column a per-trial measure (not a factor)? */
 int is_measure_column(const char *name);
 /* a factor value that is a count: digits only, at least one */

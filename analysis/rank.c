@@ -401,18 +401,25 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 		}
 		double p1, p2;
 		pick_pivots(val, s, t, inside, &p1, &p2);
-		/* both pivots counted in one pass */
+		/* both pivots counted in one pass; the "<=" pointer starts from the
+		   "<" one (past it lie only differences equal to the pivot, rare
+		   in untied data), so two of the four loops almost never branch
+		   the unexpected way */
 		size_t j1le = 0, j1lt = 0, j2le = 0, j2lt = 0;
 		uint64_t n[4] = {0};
 		for (size_t i = 0; i < na; i++) {
-			while (j1le < nb && b[j1le] - a[i] <= p1)
-				j1le++;
 			while (j1lt < nb && b[j1lt] - a[i] < p1)
 				j1lt++;
-			while (j2le < nb && b[j2le] - a[i] <= p2)
-				j2le++;
+			if (j1le < j1lt)
+				j1le = j1lt;
+			while (j1le < nb && b[j1le] - a[i] <= p1)
+				j1le++;
 			while (j2lt < nb && b[j2lt] - a[i] < p2)
 				j2lt++;
+			if (j2le < j2lt)
+				j2le = j2lt;
+			while (j2le < nb && b[j2le] - a[i] <= p2)
+				j2le++;
 			n[0] += j1le;
 			n[1] += j1lt;
 			n[2] += j2le;
@@ -628,14 +635,18 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 		size_t jlo = 0, jhi = 0;
 		for (size_t i = 0; i < na; i++) {
 			uint64_t wa = ca[i + 1] - ca[i];
-			while (j1le < nb && xb[j1le] - xa[i] <= p1)
-				j1le++;
 			while (j1lt < nb && xb[j1lt] - xa[i] < p1)
 				j1lt++;
-			while (j2le < nb && xb[j2le] - xa[i] <= p2)
-				j2le++;
+			if (j1le < j1lt)
+				j1le = j1lt;
+			while (j1le < nb && xb[j1le] - xa[i] <= p1)
+				j1le++;
 			while (j2lt < nb && xb[j2lt] - xa[i] < p2)
 				j2lt++;
+			if (j2le < j2lt)
+				j2le = j2lt;
+			while (j2le < nb && xb[j2le] - xa[i] <= p2)
+				j2le++;
 			while (jlo < nb && xb[jlo] - xa[i] <= br.lo)
 				jlo++;
 			while (jhi < nb && xb[jhi] - xa[i] < br.hi)

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../analysis/cells.h"
 #include "../../analysis/csv.h"
 #include "../../analysis/wide.h"
 #include "../../analysis/interval.h"
@@ -523,6 +524,13 @@ int main(void)
 	       "two equal strata combine to their rho, the interval from the summed weights [%g, %g]", lo2, hi2);
 
 	check_parse_u64();
+	unsigned long udiff = 0;
+	for (uint64_t x = 0; x <= 1000000; x++) {
+		volatile double dx = (double)x; /* the division done at run time */
+		udiff += cells_unit_micros(x) != (float)(dx / 1e6);
+	}
+	TAP_OK(udiff == 0, "a share's six decimals by a multiplication: the float of the division for all 10^6 + 1 (%lu differ)",
+	       udiff);
 	check_reader();
 	free(big_a);
 	free(big_b);
