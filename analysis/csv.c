@@ -17,6 +17,9 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#if defined(RL_ISAL)
+#include <isa-l/igzip_lib.h>
+#endif
 
 #define CHUNK (1u << 20)
 #define ZIN (1u << 18) /* compressed bytes read at a time */
@@ -43,6 +46,22 @@ static int zin_fill(struct csv_reader *r, struct rl_err *e)
 	return 0;
 }
 
+#if defined(RL_ISAL)
+static const char *isal_error(int rc)
+{
+	switch (rc) {
+	case ISAL_INVALID_BLOCK: return "invalid block";
+	case ISAL_INVALID_SYMBOL: return "invalid symbol";
+	case ISAL_INVALID_LOOKBACK: return "invalid distance";
+	case ISAL_INVALID_WRAPPER: return "not a gzip header";
+	case ISAL_UNSUPPORTED_METHOD: return "unknown method";
+	case ISAL_INCORRECT_CHECKSUM: return "incorrect checksum";
+	case ISAL_NEED_DICT: return "needs a dictionary";
+	default: return "inflate error";
+	}
+}
+#endif
+
 /* up to n decompressed bytes into buf: >0 bytes, 0 at the stream's end,
    <0 on error (bad or truncated data named with the line reached) */
 static long src_read(struct csv_reader *r, char *buf, size_t n, struct rl_err *e)
@@ -67,6 +86,28 @@ static long src_read(struct csv_reader *r, char *buf, size_t n, struct rl_err *e
 			return 0; /* every member or frame ended, nothing after */
 		size_t out = 0;
 		if (r->kind == SRC_GZIP) {
+#if defined(RL_ISAL)
+			/* ISA-L: the gzip header parsed, the CRC-32 in the trailer
+			   checked, as zlib does */
+			struct inflate_state *z = r->gz;
+			if (r->stream_end) { /* another gzip member follows */
+				isal_inflate_reset(z);
+				z->crc_flag = ISAL_GZIP;
+				r->stream_end = 0;
+			}
+			z->next_in = (uint8_t *)r->zin + r->zin_pos;
+			z->avail_in = (uint32_t)(r->zin_len - r->zin_pos);
+			z->next_out = (uint8_t *)buf;
+			z->avail_out = (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n);
+			int zr = isal_inflate(z);
+			r->zin_pos = r->zin_len - z->avail_in;
+			out = (size_t)((char *)z->next_out - buf);
+			if (zr < 0 || zr == ISAL_NEED_DICT)
+				return rl_fail(e, RL_EINPUT, "%s:%lu: the gzip data are corrupt (%s)", r->path,
+					       r->next_line, isal_error(zr));
+			if (z->block_state == ISAL_BLOCK_FINISH)
+				r->stream_end = 1;
+#else
 			z_stream *z = r->gz;
 			if (r->stream_end) { /* another gzip member follows */
 				if (inflateReset(z) != Z_OK)
@@ -85,6 +126,7 @@ static long src_read(struct csv_reader *r, char *buf, size_t n, struct rl_err *e
 			else if (zr != Z_OK && zr != Z_BUF_ERROR)
 				return rl_fail(e, RL_EINPUT, "%s:%lu: the gzip data are corrupt (%s)", r->path,
 					       r->next_line, z->msg ? z->msg : "zlib error");
+#endif
 		} else {
 			ZSTD_inBuffer in = {r->zin, r->zin_len, r->zin_pos};
 			ZSTD_outBuffer ob = {buf, n, 0};
@@ -134,12 +176,21 @@ int csv_reader_open(struct csv_reader *r, const char *path, struct rl_err *e)
 	const unsigned char *m = (const unsigned char *)r->zin;
 	if (r->zin_len >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
 		r->kind = SRC_GZIP;
+#if defined(RL_ISAL)
+		if (!(r->gz = calloc(1, sizeof(struct inflate_state)))) {
+			csv_reader_close(r);
+			return rl_fail(e, RL_ESYS, "%s: out of memory", path);
+		}
+		isal_inflate_init(r->gz);
+		((struct inflate_state *)r->gz)->crc_flag = ISAL_GZIP;
+#else
 		if (!(r->gz = calloc(1, sizeof(z_stream))) || inflateInit2((z_stream *)r->gz, 15 + 16) != Z_OK) {
 			free(r->gz);
 			r->gz = NULL;
 			csv_reader_close(r);
 			return rl_fail(e, RL_ESYS, "%s: zlib failed to start", path);
 		}
+#endif
 	} else if (r->zin_len >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) {
 		r->kind = SRC_ZSTD;
 		if (!(r->zs = ZSTD_createDStream())) {
@@ -180,7 +231,9 @@ void csv_reader_close(struct csv_reader *r)
 		close(r->fd);
 	r->fd = -1;
 	if (r->gz) {
+#if !defined(RL_ISAL)
 		inflateEnd(r->gz);
+#endif
 		free(r->gz);
 		r->gz = NULL;
 	}

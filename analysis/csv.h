@@ -91,7 +91,7 @@ struct csv_reader {
 	const char *path;
 	int fd;
 	enum csv_source kind;  /* told by the first bytes */
-	void *gz;              /* z_stream */
+	void *gz;              /* z_stream, or ISA-L's inflate_state */
 	void *zs;              /* ZSTD_DStream */
 	char *zin;             /* compressed bytes (for raw input: only the peeked ones) */
 	size_t zin_len, zin_pos;

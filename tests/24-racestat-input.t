@@ -5,7 +5,7 @@
 # output folder is left as it was; rows out of order give the same outputs,
 # and a trial given twice among them is still found.
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 11
 
 $RACE -q -s plain,atomic,mutex -p 1,2,3 -n 1e3,1e4 -t 15 --seed 4 -o "$TMP/run.csv"
 # a bigger made-up file too: 8 cells of 40000 rows, where the reader's
@@ -56,6 +56,13 @@ refuse "truncated zstd: refused naming the line reached" "cut\.csv\.zst:[0-9]+: 
 	$RACESTAT -q "$TMP/cut.csv.zst" -o "$TMP/keep"
 { head -c 3000 "$TMP/big.csv.gz"; head -c 3000 /dev/zero; tail -c +6001 "$TMP/big.csv.gz"; } > "$TMP/bad.csv.gz"
 refuse "corrupt gzip: refused" "bad\.csv\.gz:[0-9]+: the gzip data are corrupt" $RACESTAT -q "$TMP/bad.csv.gz" -o "$TMP/keep"
+# a member whose trailer's CRC-32 does not match what it inflates to
+gzip -c < "$TMP/big.csv" > "$TMP/crc.csv.gz"
+n=$(wc -c < "$TMP/crc.csv.gz")
+printf '\x5a' | dd of="$TMP/crc.csv.gz" bs=1 seek=$((n - 8)) conv=notrunc 2>/dev/null
+cmp -s "$TMP/crc.csv.gz" <(gzip -c < "$TMP/big.csv") && printf '\xa5' | dd of="$TMP/crc.csv.gz" bs=1 seek=$((n - 8)) conv=notrunc 2>/dev/null
+refuse "a gzip member with a wrong CRC-32: refused" "crc\.csv\.gz:[0-9]+: the gzip data are corrupt" \
+	$RACESTAT -q "$TMP/crc.csv.gz" -o "$TMP/keep"
 ok $(same "$TMP/run-plain" "$TMP/keep"; echo $?) "the output folder still holds the earlier outputs, unchanged"
 printf '' | gzip -c > "$TMP/empty.csv.gz"
 refuse "an empty gzip file: no header row" "empty\.csv\.gz: empty file" $RACESTAT -q "$TMP/empty.csv.gz" -o "$TMP/e"
