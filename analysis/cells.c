@@ -219,6 +219,47 @@ static int row_in_cell(const struct dataset *d, const struct cell *c, const stru
 	return 1;
 }
 
+/* Factor columns next to one another in the file, as race writes them
+   (experiment to iters, host to trace): in a plain record their values
+   lie one after another, each ended by a NUL, which is how a cell keeps
+   them (keybuf's second half: no value holds a control character). So a
+   run of them is the cell's when the bytes from its first value to its
+   last are the cell's: the NULs then fall where the cell's do, and there
+   are as many as separators, so every value's bounds agree too. */
+struct frun {
+	size_t k0, m;   /* factors k0 .. k0 + m - 1, in consecutive columns */
+};
+
+/* equal spans of n bytes, eight at a time; both have eight readable bytes
+   past their end (a field's CSV_SLACK; a cell's keybuf padding) */
+static inline int same_span(const char *a, const char *b, size_t n)
+{
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		uint64_t x, y;
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	return same_bytes(a, b, n);
+}
+
+static int row_in_cell_runs(const struct dataset *d, const struct cell *c, const struct csv_reader *r,
+			    const size_t *fidx, const struct frun *run, size_t nrun)
+{
+	if (!r->plain)
+		return row_in_cell(d, c, r, fidx);
+	for (size_t j = 0; j < nrun; j++) {
+		size_t k0 = run[j].k0, k1 = k0 + run[j].m - 1;
+		const char *s = r->f[fidx[k0]].s;
+		size_t len = (size_t)(r->f[fidx[k1]].s + r->f[fidx[k1]].len - s);
+		size_t clen = (size_t)(c->factor[k1] + c->flen[k1] - c->factor[k0]);
+		if (len != clen || !same_span(s, c->factor[k0], len))
+			return 0;
+	}
+	return 1;
+}
+
 /* a short text seen on the row before and what it meant: the check, the
    run and the status repeat row after row, so each is worked out once */
 struct seen {
@@ -543,6 +584,8 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	char *key = NULL;
 	size_t keycap = 0;
 	struct csv_field **fv = NULL;
+	struct frun *run = NULL; /* the factors' runs of adjacent columns */
+	size_t nrun = 0;
 
 	rc = csv_reader_next(&r, e);
 	if (rc == 0)
@@ -567,6 +610,15 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		goto out;
 	}
 	rc = set_factors(d, &r, &cx, fidx, e);
+	run = malloc((d->n_factors ? d->n_factors : 1) * sizeof *run);
+	if (!run && rc == 0)
+		rc = rl_fail(e, RL_ESYS, "out of memory");
+	for (size_t k = 0; rc == 0 && k < d->n_factors; k++) {
+		if (nrun && fidx[k] == fidx[k - 1] + 1 && run[nrun - 1].k0 + run[nrun - 1].m == k)
+			run[nrun - 1].m++;
+		else
+			run[nrun++] = (struct frun){k, 1};
+	}
 	long run_last = -1;
 	struct seen run_seen = {.len = SIZE_MAX}, chk_seen = {.len = SIZE_MAX}, exp_seen = {.len = SIZE_MAX};
 	char none[16] = {0};
@@ -588,7 +640,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		/* a row of the previous row's cell (procs and iters are factors:
 		   the same text) with the same expected text: those three are
 		   the cell's, already read and checked */
-		int same_cell = d->n_cells && row_in_cell(d, &d->cells[d->last], &r, fidx);
+		int same_cell = d->n_cells && row_in_cell_runs(d, &d->cells[d->last], &r, fidx, run, nrun);
 		int known = same_cell && seen_is(&exp_seen, &r.f[col[C_EXPECTED]]);
 		if (known) {
 			expected = d->cells[d->last].expected;
@@ -748,6 +800,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 out:
 	d->lines += r.next_line; /* past this file's last line: the next file's lines come after */
 	free(fv);
+	free(run);
 	free(cx.slot);
 	free(fidx);
 	free(key);

@@ -508,6 +508,7 @@ done:
 	SCAN_FIELD(p); /* the newline, or the buffer's end, becomes the NUL */
 #undef SCAN_FIELD
 	r->nf = nf;
+	r->plain = 1;
 	r->pos = p < r->buf + r->len ? (size_t)(p - r->buf) + 1 : r->len;
 	r->line = r->next_line++;
 	return 1;
@@ -535,6 +536,7 @@ int csv_reader_next(struct csv_reader *r, struct rl_err *e)
 			size_t after = (size_t)(rend - r->buf) + (rend < r->buf + r->len);
 			r->line = r->next_line;
 			int rc = quoted ? split(r, rend, e) : split_plain(r, rend, e);
+			r->plain = !quoted;
 			r->pos = after;
 			return rc;
 		}

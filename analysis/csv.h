@@ -104,6 +104,8 @@ struct csv_reader {
 	unsigned long next_line;
 	struct csv_field *f;
 	size_t nf, fcap;
+	int plain;             /* the record had no quote and no CR: its fields lie one after
+				  another, each followed by its NUL where its comma was */
 };
 
 int csv_reader_open(struct csv_reader *r, const char *path, struct rl_err *e);

@@ -2,7 +2,7 @@
 # racestat end to end: outputs, merging, CSV dialects, edge cells, the
 # measures compared, exact counts, bad input.
 . "$(dirname "$0")/lib.sh"
-plan 48
+plan 49
 
 H="run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,elapsed_ns,overlap"
 mkd() { mkdir -p "$TMP/$1"; echo "$TMP/$1"; }
@@ -49,6 +49,14 @@ awk -F, 'BEGIN{OFS=","} {$3="\"" $3 "\""; printf "%s\r\n", $0}' "$TMP/run.csv" >
 o3=$(mkd crlf)
 $RACESTAT -q "$TMP/crlf.csv" -o "$o3"
 ok $(cmp -s "$o/summary.csv" "$o3/summary.csv"; echo $?) "CRLF line ends and quoted fields read the same"
+# rows of a cell together (sorted), quoted and plain in turn, the cells'
+# values in both forms: the same cells, the same bytes
+{ head -1 "$TMP/run.csv"; tail -n +2 "$TMP/run.csv" | sort -t, -k3,3 -k5,5 -k6,6 -k7,7n; } |
+	awk -F, 'BEGIN{OFS=","} NR > 1 && NR % 2 {$3 = "\"" $3 "\""; $6 = "\"" $6 "\""} {print}' > "$TMP/mixed.csv"
+o3m=$(mkd mixed)
+$RACESTAT -q "$TMP/mixed.csv" -o "$o3m"
+ok $(for f in summary hist compare claims; do cmp -s "$o/$f.csv" "$o3m/$f.csv" || exit 1; done; echo $?) \
+	"rows quoted and plain in turn give the same cells and bytes"
 awk -F, 'BEGIN{OFS=","} {f=$9; for(i=9;i<NF;i++) $i=$(i+1); $NF=f; print}' "$TMP/run.csv" > "$TMP/moved.csv"
 o4=$(mkd moved)
 $RACESTAT -q "$TMP/moved.csv" -o "$o4"
