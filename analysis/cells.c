@@ -387,25 +387,67 @@ static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, 
 	return 0;
 }
 
+/* a cell's ids stop rising: from its runs, one id a row */
+static int ids_unroll(struct cell *c)
+{
+	uint64_t *id = malloc((c->cap_ids ? c->cap_ids : 1) * sizeof *id);
+	if (!id)
+		return -1;
+	size_t k = 0;
+	for (size_t j = 0; j < c->n_idruns; j++)
+		for (uint32_t i = 0; i < c->idrun_count[j]; i++)
+			id[k++] = c->idrun_first[j] + i;
+	c->id = id;
+	free(c->idrun_first);
+	free(c->idrun_count);
+	c->idrun_first = NULL;
+	c->idrun_count = NULL;
+	c->n_idruns = c->cap_idruns = 0;
+	c->ids_rising = 0;
+	return 0;
+}
+
 static int cell_push_id(struct cell *c, uint64_t id, uint32_t line)
 {
 	if (c->n_ids == c->cap_ids) {
 		size_t cap = grown(c->cap_ids);
-		uint64_t *p = realloc(c->id, cap * sizeof *p);
-		if (!p)
-			return -1;
-		c->id = p;
 		uint32_t *l = realloc(c->id_line, cap * sizeof *l);
 		if (!l)
 			return -1;
 		c->id_line = l;
+		if (c->id) {
+			uint64_t *p = realloc(c->id, cap * sizeof *p);
+			if (!p)
+				return -1;
+			c->id = p;
+		}
 		c->cap_ids = cap;
 	}
 	if (c->n_ids == 0)
 		c->ids_rising = 1;
-	else if (id <= c->id[c->n_ids - 1])
-		c->ids_rising = 0;
-	c->id[c->n_ids] = id;
+	else if (c->ids_rising && id <= c->last_id && ids_unroll(c) != 0)
+		return -1;
+	if (!c->ids_rising) {
+		c->id[c->n_ids] = id;
+	} else if (c->n_idruns && id == c->last_id + 1 && c->idrun_count[c->n_idruns - 1] < UINT32_MAX) {
+		c->idrun_count[c->n_idruns - 1]++;
+	} else {
+		if (c->n_idruns == c->cap_idruns) {
+			size_t cap = c->cap_idruns ? c->cap_idruns * 2 : 4;
+			uint64_t *f = realloc(c->idrun_first, cap * sizeof *f);
+			if (!f)
+				return -1;
+			c->idrun_first = f;
+			uint32_t *n = realloc(c->idrun_count, cap * sizeof *n);
+			if (!n)
+				return -1;
+			c->idrun_count = n;
+			c->cap_idruns = cap;
+		}
+		c->idrun_first[c->n_idruns] = id;
+		c->idrun_count[c->n_idruns++] = 1;
+	}
+	c->last_id = id;
 	c->id_line[c->n_ids] = line;
 	c->n_ids++;
 	return 0;
@@ -918,9 +960,13 @@ int dataset_check_duplicates(struct dataset *d, struct rl_err *e)
 		}
 		free(c->id); /* done with: the statistics need none of it */
 		free(c->id_line);
+		free(c->idrun_first);
+		free(c->idrun_count);
 		c->id = NULL;
 		c->id_line = NULL;
-		c->n_ids = c->cap_ids = 0;
+		c->idrun_first = NULL;
+		c->idrun_count = NULL;
+		c->n_ids = c->cap_ids = c->n_idruns = c->cap_idruns = 0;
 	}
 	/* the cells in the order of their factors, whatever the rows' order:
 	   merged files and shuffled rounds give the same outputs */
@@ -946,6 +992,8 @@ void dataset_free(struct dataset *d)
 		free(c->seq);
 		free(c->id);
 		free(c->id_line);
+		free(c->idrun_first);
+		free(c->idrun_count);
 		free(c->nspi_boot);
 	}
 	free(d->cells);

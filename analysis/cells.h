@@ -5,14 +5,16 @@
  * a factor column a later harness adds splits cells with no change here.
  *
  * Counts stay exact integers end to end (uint64_t, sums in 128 bits). What
- * is held per usable trial, and why (24 bytes, plus 12 per row while the
+ * is held per usable trial, and why (24 bytes, plus 4 per row while the
  * inputs are read): the final value (8, for every statistic and the
  * histogram), ns per increment (4, float: the cost median and its
  * bootstrap), the overlap (4, float: does loss need overlap), the trial's
  * place in the sweep (4: drift), the start skew (4, float: its median, by
- * launch); while reading, its identity (8: run and
- * trial number, to refuse a trial given twice) and its line (4, to name
- * both places), freed once every input is read. */
+ * launch); while reading, its line (4, to name both places of a trial
+ * given twice) and its identity (run and trial number): as runs of
+ * consecutive ids while a cell's ids rise, as race writes them (a repeat
+ * is then impossible), 8 bytes a row for a cell whose rows come out of
+ * order; freed once every input is read. */
 #ifndef RACESTAT_CELLS_H
 #define RACESTAT_CELLS_H
 
@@ -44,12 +46,16 @@ struct cell {
 	size_t n, cap;
 	int sorted;             /* final[] is sorted (and the parallel arrays no longer match it) */
 	float *nspi_boot;       /* resampled medians of nspi (boot.h), for costs and their ratios */
-	/* every row, for the duplicate check: run index << 48 | trial number,
-	   and the row's line counted over all inputs (dataset.line_base) */
-	uint64_t *id;
+	/* every row, for the duplicate check: its id, run index << 48 | trial
+	   number, and its line counted over all inputs (dataset.line_base) */
 	uint32_t *id_line;
 	size_t n_ids, cap_ids;
 	int ids_rising;         /* every id so far above the one before: no repeat possible */
+	uint64_t last_id;
+	uint64_t *idrun_first;  /* while rising: runs of consecutive ids */
+	uint32_t *idrun_count;
+	size_t n_idruns, cap_idruns;
+	uint64_t *id;           /* once not rising: one id a row (cap_ids of them) */
 	size_t lossy;           /* final < expected */
 	size_t gained;          /* final > expected (a violation for every check) */
 	size_t violations;      /* trials that broke the strategy's guarantee */

@@ -2,7 +2,7 @@
 # racestat end to end: outputs, merging, CSV dialects, edge cells, the
 # measures compared, exact counts, bad input.
 . "$(dirname "$0")/lib.sh"
-plan 49
+plan 50
 
 H="run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,elapsed_ns,overlap"
 mkd() { mkdir -p "$TMP/$1"; echo "$TMP/$1"; }
@@ -43,6 +43,12 @@ o2=$(mkd merged)
 $RACESTAT -q "$TMP/part2.csv" "$TMP/part1.csv" -o "$o2"
 ok $(for f in summary hist compare claims; do cmp -s "$o/$f.csv" "$o2/$f.csv" || exit 1; done; echo $?) "merging two files (in either order) gives the same bytes as one"
 refuse "the same file twice is refused, naming both places" "part1.csv:2: repeats trial .* already read at .*part1.csv:2" $RACESTAT -q "$TMP/part1.csv" "$TMP/part1.csv" -o "$(mkd twice)"
+# a cell's ids rise in runs (1-100, 200-300), then fall (150, no repeat),
+# then repeat one of the first run: found, with both lines
+{ echo "run_id,strategy,procs,iters,trial,expected,final,elapsed_ns,overlap"
+  for t in $(seq 1 100) $(seq 200 300) 150 50; do echo "r1,plain,2,10,$t,20,18,100,0.5"; done; } > "$TMP/runs.csv"
+refuse "ids kept as runs while they rise: a later repeat is still found, naming both lines" \
+	"runs\.csv:204: repeats trial 50 of run r1 .* already read at .*runs\.csv:51" $RACESTAT -q "$TMP/runs.csv" -o "$(mkd runs)"
 
 # CRLF, quoted fields, measure columns moved: same numbers
 awk -F, 'BEGIN{OFS=","} {$3="\"" $3 "\""; printf "%s\r\n", $0}' "$TMP/run.csv" > "$TMP/crlf.csv"
