@@ -245,6 +245,13 @@ static uint64_t mix(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
+/* x (uniform on 64 bits) onto [0, n) by a multiplication, not a division
+   (Lemire 2019): the samples only steer the selection, never its result */
+static inline uint64_t below(uint64_t x, uint64_t n)
+{
+	return (uint64_t)(((u128)x * n) >> 64);
+}
+
 /* The differences strictly inside (lo, hi): row i holds b[jlo_i, jhi_i) - a[i]. */
 struct bracket {
 	double lo, hi;
@@ -390,12 +397,12 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 		}
 		if (round == 0) {
 			for (size_t i = 0; i < s; i++) {
-				uint64_t jb = mix(&st) % nb, ia = mix(&st) % na;
+				uint64_t jb = below(mix(&st), nb), ia = below(mix(&st), na);
 				val[i] = b[jb] - a[ia];
 			}
 		} else {
 			for (size_t i = 0; i < s; i++)
-				pos[i] = mix(&st) % inside;
+				pos[i] = below(mix(&st), inside);
 			stat_sort_u64(pos, s);
 			bracket_pick(a, na, b, nb, &br, pos, s, val);
 		}
@@ -528,7 +535,7 @@ static double weighted_select(struct wv *p, size_t n, uint64_t t)
 	size_t lo = 0, hi = n;
 	uint64_t st = 0x9e3779b97f4a7c15ull ^ t;
 	while (hi - lo > 1) {
-		double piv = p[lo + mix(&st) % (hi - lo)].v;
+		double piv = p[lo + below(mix(&st), hi - lo)].v;
 		/* three ways: [lo, lt) < piv, [lt, gt) == piv, [gt, hi) > piv */
 		size_t lt = lo, i = lo, gt = hi;
 		uint64_t wl = 0, we = 0;
@@ -600,12 +607,12 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 		}
 		if (round == 0) {
 			for (size_t i = 0; i < s; i++) {
-				size_t ib = run_at(cb, 0, nb, mix(&st) % NB), ia = run_at(ca, 0, na, mix(&st) % NA);
+				size_t ib = run_at(cb, 0, nb, below(mix(&st), NB)), ia = run_at(ca, 0, na, below(mix(&st), NA));
 				val[i] = xb[ib] - xa[ia];
 			}
 		} else {
 			for (size_t i = 0; i < s; i++)
-				pos[i] = mix(&st) % inside;
+				pos[i] = below(mix(&st), inside);
 			stat_sort_u64(pos, s);
 			size_t jlo = 0, jhi = 0, next = 0;
 			uint64_t seen = 0;

@@ -183,8 +183,8 @@ void stat_sort(double *x, size_t n)
 	sort_rec(x, n, depth);
 }
 
-/* LSD radix sort on 8-bit digits, skipping the digits all keys share;
-   insertion or quick sort below a few hundred keys */
+/* LSD radix sort on 11-bit digits, skipping the digits all keys share;
+   insertion sort below a few hundred keys */
 void stat_sort_u64(uint64_t *x, size_t n)
 {
 	if (n < 256) {
@@ -226,20 +226,21 @@ void stat_sort_u64(uint64_t *x, size_t n)
 	}
 	uint64_t varying = lo ^ hi; /* bits that differ somewhere */
 	uint64_t *src = x, *dst = tmp;
-	for (unsigned shift = 0; shift < 64; shift += 8) {
-		if (((varying >> shift) & 0xff) == 0)
+	/* 11-bit digits: a count of a few hundred thousand (19 bits) in two passes */
+	for (unsigned shift = 0; shift < 64; shift += 11) {
+		if (((varying >> shift) & 0x7ff) == 0)
 			continue;
-		size_t count[256] = {0};
+		size_t count[2048] = {0};
 		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & 0xff]++;
+			count[(src[i] >> shift) & 0x7ff]++;
 		size_t pos = 0;
-		for (unsigned d = 0; d < 256; d++) {
+		for (unsigned d = 0; d < 2048; d++) {
 			size_t c = count[d];
 			count[d] = pos;
 			pos += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+			dst[count[(src[i] >> shift) & 0x7ff]++] = src[i];
 		uint64_t *t = src;
 		src = dst;
 		dst = t;
@@ -344,26 +345,33 @@ void stat_sort_f(float *x, size_t n)
 	/* non-negative floats order as their bit patterns: a radix sort; with
 	   a negative value, or no memory for the radix, a heapsort in place */
 	int plain = 1;
-	for (size_t i = 0; i < n && plain; i++)
+	uint32_t *k = (uint32_t *)(void *)x, lo = ~0u, hi = 0;
+	for (size_t i = 0; i < n && plain; i++) {
 		plain = x[i] >= 0.0f;
-	uint32_t *k = (uint32_t *)(void *)x, *tmp = plain && n >= 256 ? malloc(n * sizeof *tmp) : NULL;
+		lo &= k[i];
+		hi |= k[i];
+	}
+	uint32_t *tmp = plain && n >= 256 ? malloc(n * sizeof *tmp) : NULL;
 	if (!tmp) {
 		heapsort_f(x, n);
 		return;
 	}
-	uint32_t *src = k, *dst = tmp;
-	for (unsigned shift = 0; shift < 32; shift += 8) {
-		size_t count[256] = {0};
+	/* 11-bit digits (three passes at most), a digit every key shares skipped */
+	uint32_t varying = lo ^ hi, *src = k, *dst = tmp;
+	for (unsigned shift = 0; shift < 32; shift += 11) {
+		if (((varying >> shift) & 0x7ff) == 0)
+			continue;
+		size_t count[2048] = {0};
 		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & 0xff]++;
+			count[(src[i] >> shift) & 0x7ff]++;
 		size_t pos = 0;
-		for (unsigned d = 0; d < 256; d++) {
+		for (unsigned d = 0; d < 2048; d++) {
 			size_t c = count[d];
 			count[d] = pos;
 			pos += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+			dst[count[(src[i] >> shift) & 0x7ff]++] = src[i];
 		uint32_t *t = src;
 		src = dst;
 		dst = t;

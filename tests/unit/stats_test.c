@@ -247,6 +247,54 @@ static void check_reader(void)
 	free(text);
 }
 
+/* the radix sorts against qsort: sizes around the radix's threshold and
+   above, keys narrow (one digit varies), wide and with every bit in use */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_f(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+static void check_sorts(void)
+{
+	static const size_t sizes[] = {0, 1, 2, 255, 256, 257, 5000, 100000};
+	uint64_t st = 99;
+	int bad = 0, tried = 0;
+	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+		for (int shape = 0; shape < 3; shape++) {
+			size_t n = sizes[si];
+			uint64_t *u = malloc((n + 1) * sizeof *u), *ur = malloc((n + 1) * sizeof *ur);
+			float *f = malloc((n + 1) * sizeof *f), *fr = malloc((n + 1) * sizeof *fr);
+			for (size_t i = 0; i < n; i++) {
+				uint64_t x = lcg(&st) << 31 ^ lcg(&st);
+				u[i] = shape == 0 ? 1000 + x % 7 : shape == 1 ? x % 300000 : x << 2 ^ lcg(&st);
+				f[i] = shape == 0 ? 0.25f : shape == 1 ? (float)(x % 100000) / 997.0f : (float)x * 1e-9f;
+			}
+			memcpy(ur, u, n * sizeof *u);
+			memcpy(fr, f, n * sizeof *f);
+			stat_sort_u64(u, n);
+			stat_sort_f(f, n);
+			if (n) {
+				qsort(ur, n, sizeof *ur, cmp_u64);
+				qsort(fr, n, sizeof *fr, cmp_f);
+			}
+			bad += n && (memcmp(u, ur, n * sizeof *u) != 0 || memcmp(f, fr, n * sizeof *f) != 0);
+			tried++;
+			free(u);
+			free(ur);
+			free(f);
+			free(fr);
+		}
+	TAP_OK(bad == 0, "the radix sorts (11-bit digits, shared digits skipped) order %d arrays as qsort does (%d differ)",
+	       tried, bad);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -532,6 +580,7 @@ int main(void)
 	TAP_OK(udiff == 0, "a share's six decimals by a multiplication: the float of the division for all 10^6 + 1 (%lu differ)",
 	       udiff);
 	check_reader();
+	check_sorts();
 	free(big_a);
 	free(big_b);
 	return tap_done();
