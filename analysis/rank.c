@@ -359,7 +359,20 @@ static size_t kth_sample(uint64_t inside, uint64_t enough, uint64_t walk)
 	return best;
 }
 
-static double kth_untied(const double *a, size_t na, const double *b, size_t nb, uint64_t k)
+/* The bracket a first selection reached after its first round, which the
+   next selections among the same differences start from when it holds
+   their k too (the interval's bounds lie within a fraction of a percent of
+   the median, well inside it): that round's random draws and its pass
+   are not made again. Any bracket (lo, hi) whose counts put k in
+   (le_lo, lt_hi] holds the k-th difference, so the result is the same. */
+struct kth_start {
+	int valid;
+	struct bracket br;
+	uint64_t d_inside; /* kth_runs: distinct pairs inside */
+};
+
+static double kth_untied(const double *a, size_t na, const double *b, size_t nb, uint64_t k,
+			 struct kth_start *ks)
 {
 	/* Selection among the na nb differences without forming them (after
 	   Floyd and Rivest 1975): keep a bracket (lo, hi) around the k-th;
@@ -371,15 +384,20 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 	   the data have values, they are listed and the k-th is selected.
 	   Each round shrinks the bracket about fortyfold. */
 	struct bracket br = {-INFINITY, INFINITY, 0, (uint64_t)na * nb};
+	int first = 0;
+	if (ks && ks->valid && ks->br.le_lo < k && k <= ks->br.lt_hi) {
+		br = ks->br;
+		first = 1;
+	}
 	uint64_t enum_max = na + nb > 65536 ? na + nb : 65536;
 	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
-	size_t s = kth_sample((uint64_t)na * nb, enum_max, na + nb);
+	size_t s = kth_sample(br.lt_hi - br.le_lo, enum_max, na + nb);
 	uint64_t *pos = malloc(s * sizeof *pos);
 	double *val = malloc(s * sizeof *val);
 	double res = NAN;
 	if (!pos || !val)
 		goto out;
-	for (int round = 0;; round++) {
+	for (int round = first;; round++) {
 		uint64_t inside = br.lt_hi - br.le_lo;
 		if (inside == 0) {
 			res = br.hi;
@@ -437,6 +455,8 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 			res = where == AT_P1 ? p1 : p2;
 			break;
 		}
+		if (round == 0 && ks && !ks->valid)
+			*ks = (struct kth_start){1, br, 0};
 	}
 out:
 	free(pos);
@@ -565,7 +585,7 @@ static double weighted_select(struct wv *p, size_t n, uint64_t t)
 	return p[lo].v;
 }
 
-static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
+static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k, struct kth_start *ks)
 {
 	const double *xa = A->x, *xb = B->x;
 	const uint64_t *ca = A->c, *cb = B->c;
@@ -573,6 +593,12 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 	uint64_t NA = ca[na], NB = cb[nb];
 	struct bracket br = {-INFINITY, INFINITY, 0, NA * NB};
 	uint64_t d_inside = (uint64_t)na * nb; /* distinct (i, j) pairs inside */
+	int first = 0;
+	if (ks && ks->valid && ks->br.le_lo < k && k <= ks->br.lt_hi) {
+		br = ks->br;
+		d_inside = ks->d_inside;
+		first = 1;
+	}
 	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
 	size_t s = kth_sample(d_inside, 65536, na + nb);
 	uint64_t *pos = malloc(s * sizeof *pos);
@@ -580,7 +606,7 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 	double res = NAN;
 	if (!pos || !val)
 		goto out;
-	for (int round = 0;; round++) {
+	for (int round = first;; round++) {
 		uint64_t inside = br.lt_hi - br.le_lo;
 		if (inside == 0) {
 			res = br.hi;
@@ -676,6 +702,8 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k)
 		}
 		d_inside = where == NARROW_BELOW ? dlt1 - dle_lo
 			 : where == NARROW_BETWEEN ? dlt2 - dle1 : dlt_hi - dle2;
+		if (round == 0 && ks && !ks->valid)
+			*ks = (struct kth_start){1, br, d_inside};
 	}
 out:
 	free(pos);
@@ -686,11 +714,11 @@ out:
 /* the k-th difference by whichever walk is shorter: the runs when the data
    are tied enough to make them fewer than a quarter of the trials */
 static double kth_either(const double *a, size_t na, const double *b, size_t nb,
-			 const struct runs *A, const struct runs *B, uint64_t k)
+			 const struct runs *A, const struct runs *B, uint64_t k, struct kth_start *ks)
 {
 	if (A && B)
-		return kth_runs(A, B, k);
-	return kth_untied(a, na, b, nb, k);
+		return kth_runs(A, B, k, ks);
+	return kth_untied(a, na, b, nb, k, ks);
 }
 
 /* runs of a and b if they are worth walking instead of the values */
@@ -712,7 +740,7 @@ double rank_kth_difference(const double *a, size_t na, const double *b, size_t n
 {
 	struct runs ra, rb;
 	int tied = runs_pick(a, na, b, nb, &ra, &rb);
-	double res = kth_either(a, na, b, nb, tied ? &ra : NULL, tied ? &rb : NULL, k);
+	double res = kth_either(a, na, b, nb, tied ? &ra : NULL, tied ? &rb : NULL, k, NULL);
 	runs_free(&ra);
 	runs_free(&rb);
 	return res;
@@ -733,12 +761,13 @@ int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t n
 	struct runs ra, rb;
 	int tied = runs_pick(a, na, b, nb, &ra, &rb);
 	const struct runs *A = tied ? &ra : NULL, *B = tied ? &rb : NULL;
+	struct kth_start ks = {0}; /* the median's first bracket, for the bounds */
 	if (M % 2) {
-		out->shift = kth_either(a, na, b, nb, A, B, (M + 1) / 2);
+		out->shift = kth_either(a, na, b, nb, A, B, (M + 1) / 2, &ks);
 	} else {
 		/* the (M/2 + 1)-th is the M/2-th again, or the next difference up:
 		   one pass, not a second selection */
-		double v = kth_either(a, na, b, nb, A, B, M / 2), up = INFINITY;
+		double v = kth_either(a, na, b, nb, A, B, M / 2, &ks), up = INFINITY;
 		uint64_t le = 0;
 		size_t j = 0;
 		for (size_t i = 0; i < na; i++) {
@@ -776,8 +805,8 @@ int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t n
 	}
 	if (k > M)
 		k = M;
-	out->lo = kth_either(a, na, b, nb, A, B, k);
-	out->hi = kth_either(a, na, b, nb, A, B, M - k + 1);
+	out->lo = kth_either(a, na, b, nb, A, B, k, &ks);
+	out->hi = kth_either(a, na, b, nb, A, B, M - k + 1, &ks);
 	runs_free(&ra);
 	runs_free(&rb);
 	if (out->lo > out->shift)
