@@ -128,7 +128,7 @@ static int pair_rows(struct comparison *out, const char *family, size_t f, const
 	struct mw mw;
 	struct hl hl;
 	if (rank_mann_whitney(fa, A->n, fb, B->n, rc, &mw) != 0 ||
-	    rank_hodges_lehmann(fa, A->n, fb, B->n, mw.exact, rc, &hl) != 0)
+	    rank_hodges_lehmann_mw(fa, A->n, fb, B->n, &mw, 0.05, rc, &hl) != 0)
 		return -1;
 	r->diff = hl.shift;
 	r->diff_lo = hl.lo;

@@ -212,6 +212,7 @@ int rank_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 	out->effect = out->u / (fa * fb);
 	double mu = fa * fb / 2.0;
 	double var = fa * fb / 12.0 * ((fn + 1.0) - tiesum / (fn * (fn - 1.0)));
+	out->var = var;
 	out->exact = 0;
 	if (!(var > 0.0)) { /* every value tied */
 		out->z = 0.0;
@@ -752,8 +753,25 @@ int rank_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, 
 	return rank_hodges_lehmann_at(a, na, b, nb, exact, 0.05, cache, out);
 }
 
+static int hl_core(const double *a, size_t na, const double *b, size_t nb, int exact, double var_u,
+		   double alpha, struct rank_cache *cache, struct hl *out);
+
 int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t nb, int exact,
 			   double alpha, struct rank_cache *cache, struct hl *out)
+{
+	return hl_core(a, na, b, nb, exact, -1.0, alpha, cache, out);
+}
+
+int rank_hodges_lehmann_mw(const double *a, size_t na, const double *b, size_t nb, const struct mw *mw,
+			   double alpha, struct rank_cache *cache, struct hl *out)
+{
+	return hl_core(a, na, b, nb, mw->exact, mw->var, alpha, cache, out);
+}
+
+/* var_u: U's tie-corrected variance when the caller has it (Mann-Whitney
+   on the same samples), < 0 to work it out */
+static int hl_core(const double *a, size_t na, const double *b, size_t nb, int exact, double var_u,
+		   double alpha, struct rank_cache *cache, struct hl *out)
 {
 	if (na == 0 || nb == 0 || !(alpha > 0.0 && alpha < 1.0))
 		return -1;
@@ -785,20 +803,23 @@ int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t n
 		k = q == 0 ? 1 : (uint64_t)q; /* as R's wilcox.test does */
 	} else {
 		/* normal approximation to U's quantile, ties taken into account */
-		struct ties t;
-		if (ties_of(a, na, b, nb, &t) != 0) {
-			runs_free(&ra);
-			runs_free(&rb);
-			return -1;
+		double var = var_u;
+		if (var < 0.0) {
+			struct ties t;
+			if (ties_of(a, na, b, nb, &t) != 0) {
+				runs_free(&ra);
+				runs_free(&rb);
+				return -1;
+			}
+			double tiesum = 0.0, fn = (double)(na + nb);
+			for (size_t d = 0; d < t.d; d++) {
+				double ft = (double)(t.ca[d] + t.cb[d]);
+				tiesum += ft * ft * ft - ft;
+			}
+			free(t.ca);
+			free(t.cb);
+			var = (double)na * (double)nb / 12.0 * ((fn + 1.0) - tiesum / (fn * (fn - 1.0)));
 		}
-		double tiesum = 0.0, fn = (double)(na + nb);
-		for (size_t d = 0; d < t.d; d++) {
-			double ft = (double)(t.ca[d] + t.cb[d]);
-			tiesum += ft * ft * ft - ft;
-		}
-		free(t.ca);
-		free(t.cb);
-		double var = (double)na * (double)nb / 12.0 * ((fn + 1.0) - tiesum / (fn * (fn - 1.0)));
 		double z = gsl_cdf_ugaussian_Pinv(1.0 - alpha / 2.0);
 		double kk = floor((double)M / 2.0 - z * sqrt(var > 0.0 ? var : 0.0));
 		k = kk < 1.0 ? 1 : (uint64_t)kk;

@@ -37,6 +37,7 @@ struct mw {
 	double z;        /* the normal approximation's z (also given when exact) */
 	double p;        /* two-sided */
 	int exact;       /* p from the exact conditional distribution */
+	double var;      /* U's variance under no difference, ties corrected */
 };
 
 /* a and b sorted ascending. */
@@ -55,6 +56,10 @@ int rank_hodges_lehmann(const double *a, size_t na, const double *b, size_t nb, 
 			struct rank_cache *cache, struct hl *out);
 /* ... with a 1 - alpha interval (0.10: the 90 % interval of a TOST at 5 %) */
 int rank_hodges_lehmann_at(const double *a, size_t na, const double *b, size_t nb, int exact,
+			   double alpha, struct rank_cache *cache, struct hl *out);
+/* ... after rank_mann_whitney on the same samples: its exactness and U's
+   variance taken from it, not worked out again */
+int rank_hodges_lehmann_mw(const double *a, size_t na, const double *b, size_t nb, const struct mw *mw,
 			   double alpha, struct rank_cache *cache, struct hl *out);
 
 struct jt {

@@ -144,9 +144,9 @@ static int compare_cells(struct repro_row *r, const struct repro_margins *m,
 	struct hl hl, h90;
 	int rc = rank_mann_whitney(fa, A->n, fb, B->n, cache, &mw);
 	if (rc == 0)
-		rc = rank_hodges_lehmann(fa, A->n, fb, B->n, mw.exact, cache, &hl);
+		rc = rank_hodges_lehmann_mw(fa, A->n, fb, B->n, &mw, 0.05, cache, &hl);
 	if (rc == 0)
-		rc = rank_hodges_lehmann_at(fa, A->n, fb, B->n, mw.exact, 2 * ALPHA, cache, &h90);
+		rc = rank_hodges_lehmann_mw(fa, A->n, fb, B->n, &mw, 2 * ALPHA, cache, &h90);
 	if (rc == 0) {
 		r->f_base = mean_of(fa, A->n);
 		r->f_new = mean_of(fb, B->n);
