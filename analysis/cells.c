@@ -352,30 +352,25 @@ static size_t grown(size_t cap)
 	return cap < 64 ? 64 : cap + cap / 2;
 }
 
+/* ptr to cap elements of its type, or return -1 from the caller (the old
+   block kept, as realloc leaves it) */
+#define REGROW(ptr, cap)                                              \
+	do {                                                          \
+		void *regrown_ = realloc((ptr), (cap) * sizeof *(ptr)); \
+		if (!regrown_)                                        \
+			return -1;                                    \
+		(ptr) = regrown_;                                     \
+	} while (0)
+
 static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, uint32_t seq, float skew)
 {
 	if (c->n == c->cap) {
 		size_t cap = grown(c->cap);
-		uint64_t *f = realloc(c->final, cap * sizeof *f);
-		if (!f)
-			return -1;
-		c->final = f;
-		float *s = realloc(c->nspi, cap * sizeof *s);
-		if (!s)
-			return -1;
-		c->nspi = s;
-		float *o = realloc(c->overlap, cap * sizeof *o);
-		if (!o)
-			return -1;
-		c->overlap = o;
-		uint32_t *q = realloc(c->seq, cap * sizeof *q);
-		if (!q)
-			return -1;
-		c->seq = q;
-		float *k = realloc(c->skew, cap * sizeof *k);
-		if (!k)
-			return -1;
-		c->skew = k;
+		REGROW(c->final, cap);
+		REGROW(c->nspi, cap);
+		REGROW(c->overlap, cap);
+		REGROW(c->seq, cap);
+		REGROW(c->skew, cap);
 		c->cap = cap;
 	}
 	c->final[c->n] = final;
@@ -411,15 +406,9 @@ static int cell_push_id(struct cell *c, uint64_t id, uint32_t line)
 {
 	if (c->n_ids == c->cap_ids) {
 		size_t cap = grown(c->cap_ids);
-		uint32_t *l = realloc(c->id_line, cap * sizeof *l);
-		if (!l)
-			return -1;
-		c->id_line = l;
+		REGROW(c->id_line, cap);
 		if (c->id) {
-			uint64_t *p = realloc(c->id, cap * sizeof *p);
-			if (!p)
-				return -1;
-			c->id = p;
+			REGROW(c->id, cap);
 		}
 		c->cap_ids = cap;
 	}
@@ -434,14 +423,8 @@ static int cell_push_id(struct cell *c, uint64_t id, uint32_t line)
 	} else {
 		if (c->n_idruns == c->cap_idruns) {
 			size_t cap = c->cap_idruns ? c->cap_idruns * 2 : 4;
-			uint64_t *f = realloc(c->idrun_first, cap * sizeof *f);
-			if (!f)
-				return -1;
-			c->idrun_first = f;
-			uint32_t *n = realloc(c->idrun_count, cap * sizeof *n);
-			if (!n)
-				return -1;
-			c->idrun_count = n;
+			REGROW(c->idrun_first, cap);
+			REGROW(c->idrun_count, cap);
 			c->cap_idruns = cap;
 		}
 		c->idrun_first[c->n_idruns] = id;
