@@ -260,6 +260,71 @@ static int row_in_cell_runs(const struct dataset *d, const struct cell *c, const
 	return 1;
 }
 
+/* A plain row's cell by the hash of its factor runs' bytes (what
+   row_in_cell_runs compares), for rows whose cell is not the row before's:
+   race writes a sweep in rounds, a row of every cell in turn. A slot holds
+   the hash and the cell's index + 1 (0: empty); a hit is checked by
+   row_in_cell_runs, so a collision costs a compare, never a wrong cell. */
+struct span_slot {
+	uint64_t h;
+	size_t ci1;
+};
+
+static uint64_t span_hash(const struct csv_reader *r, const size_t *fidx, const struct frun *run, size_t nrun)
+{
+	uint64_t h = 0x243f6a8885a308d3ull;
+	for (size_t j = 0; j < nrun; j++) {
+		size_t k0 = run[j].k0, k1 = k0 + run[j].m - 1;
+		const char *s = r->f[fidx[k0]].s;
+		size_t len = (size_t)(r->f[fidx[k1]].s + r->f[fidx[k1]].len - s);
+		h = (h ^ key_hash(s, len)) * 0x9e3779b97f4a7c15ull;
+	}
+	return h ^ (h >> 29);
+}
+
+/* the slot for h (its own, or the empty one where it would go) */
+static size_t span_probe(const struct span_slot *t, size_t n, uint64_t h, size_t start)
+{
+	size_t j = start;
+	while (t[j].ci1 && t[j].h != h)
+		j = (j + 1) & (n - 1);
+	return j;
+}
+
+static int span_insert(struct span_slot **tab, size_t *n, size_t *used, uint64_t h, size_t ci)
+{
+	if (2 * (*used + 1) > *n) {
+		size_t nn = *n ? *n * 2 : 64;
+		struct span_slot *t = calloc(nn, sizeof *t);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < *n; i++)
+			if ((*tab)[i].ci1)
+				t[span_probe(t, nn, (*tab)[i].h, (*tab)[i].h & (nn - 1))] = (*tab)[i];
+		free(*tab);
+		*tab = t;
+		*n = nn;
+	}
+	size_t j = h & (*n - 1);
+	while ((*tab)[j].ci1)
+		j = (j + 1) & (*n - 1);
+	(*tab)[j] = (struct span_slot){h, ci + 1};
+	(*used)++;
+	return 0;
+}
+
+/* a short text held with what it meant (padded for same_bytes) */
+static void text_keep(char *buf, size_t cap, size_t *len, const struct csv_field *f)
+{
+	if (f->len + 8 > cap) {
+		*len = SIZE_MAX;
+		return;
+	}
+	memset(buf, 0, cap);
+	memcpy(buf, f->s, f->len);
+	*len = f->len;
+}
+
 /* a short text seen on the row before and what it meant: the check, the
    run and the status repeat row after row, so each is worked out once */
 struct seen {
@@ -611,6 +676,8 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	struct csv_field **fv = NULL;
 	struct frun *run = NULL; /* the factors' runs of adjacent columns */
 	size_t nrun = 0;
+	struct span_slot *stab = NULL; /* this file's cells by their factor runs' hash */
+	size_t nstab = 0, ustab = 0;
 
 	rc = csv_reader_next(&r, e);
 	if (rc == 0)
@@ -645,7 +712,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			run[nrun++] = (struct frun){k, 1};
 	}
 	long run_last = -1;
-	struct seen run_seen = {.len = SIZE_MAX}, chk_seen = {.len = SIZE_MAX}, exp_seen = {.len = SIZE_MAX};
+	struct seen run_seen = {.len = SIZE_MAX};
 	char none[16] = {0};
 	struct csv_field nofield = {none, 0};
 
@@ -666,7 +733,22 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		   the same text) with the same expected text: those three are
 		   the cell's, already read and checked */
 		int same_cell = d->n_cells && row_in_cell_runs(d, &d->cells[d->last], &r, fidx, run, nrun);
-		int known = same_cell && seen_is(&exp_seen, &r.f[col[C_EXPECTED]]);
+		uint64_t sh = 0;
+		if (!same_cell && r.plain && nrun) {
+			sh = span_hash(&r, fidx, run, nrun);
+			for (size_t j = nstab ? sh & (nstab - 1) : 0; nstab && stab[j].ci1; j = (j + 1) & (nstab - 1))
+				if (stab[j].h == sh && row_in_cell_runs(d, &d->cells[stab[j].ci1 - 1], &r, fidx, run, nrun)) {
+					d->last = stab[j].ci1 - 1;
+					same_cell = 1;
+					break;
+				}
+		}
+		/* the cell's first row had the same expected text: procs and iters
+		   are factors (the same text too), so the three are the cell's,
+		   already read and checked */
+		const struct cell *lc = same_cell ? &d->cells[d->last] : NULL;
+		const struct csv_field *ef = &r.f[col[C_EXPECTED]];
+		int known = lc && lc->n_ids && ef->len == lc->exp_len && same_bytes(ef->s, lc->exp_text, ef->len);
 		if (known) {
 			expected = d->cells[d->last].expected;
 			procs = d->cells[d->last].procs;
@@ -753,7 +835,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 					     d->factor_names[-2 - ci]);
 				break;
 			}
-			if (ci < 0) {
+			if (ci < 0 || (r.plain && nrun && span_insert(&stab, &nstab, &ustab, sh, (size_t)ci) != 0)) {
 				rc = rl_fail(e, RL_ESYS, "out of memory");
 				break;
 			}
@@ -763,12 +845,10 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		const struct csv_field *kf = col[C_CHECK] >= 0 ? &r.f[col[C_CHECK]]
 					   : col[C_STRATEGY] >= 0 ? &r.f[col[C_STRATEGY]] : NULL;
 		enum check chk = CHK_NONE;
-		if (kf && seen_is(&chk_seen, kf)) {
-			chk = (enum check)chk_seen.value;
-		} else if (kf) {
+		if (kf && c->n_ids && kf->len == c->chk_len && same_bytes(kf->s, c->chk_text, kf->len))
+			chk = c->check; /* the text the cell's first row had */
+		else if (kf)
 			chk = check_of(col[C_CHECK] >= 0 ? kf->s : NULL, col[C_CHECK] >= 0 ? NULL : kf->s);
-			seen_set(&chk_seen, kf, chk);
-		}
 		if (c->n_ids == 0) {
 			c->expected = expected;
 			c->procs = procs;
@@ -776,6 +856,11 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			c->check = chk;
 			c->has_seq = col[C_SEQ] >= 0;
 			c->has_skew = col[C_SKEW] >= 0;
+			text_keep(c->exp_text, sizeof c->exp_text, &c->exp_len, ef);
+			if (kf)
+				text_keep(c->chk_text, sizeof c->chk_text, &c->chk_len, kf);
+			else
+				c->chk_len = SIZE_MAX;
 		} else if (c->expected != expected || c->procs != procs || c->iters != iters) {
 			char label[512];
 			cell_label(d, c, label, sizeof label);
@@ -785,8 +870,6 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 				     (unsigned long long)c->expected, label, d->files[c->file0], c->first_line);
 			break;
 		}
-		if (!known)
-			seen_set(&exp_seen, &r.f[col[C_EXPECTED]], 0);
 		/* the run, for the duplicate check (rows of one run come together) */
 		const struct csv_field *rf = col[C_RUN] >= 0 ? &r.f[col[C_RUN]] : &nofield;
 		if (!seen_is(&run_seen, rf)) {
@@ -826,6 +909,7 @@ out:
 	d->lines += r.next_line; /* past this file's last line: the next file's lines come after */
 	free(fv);
 	free(run);
+	free(stab);
 	free(cx.slot);
 	free(fidx);
 	free(key);

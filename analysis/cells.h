@@ -56,6 +56,10 @@ struct cell {
 	uint32_t *idrun_count;
 	size_t n_idruns, cap_idruns;
 	uint64_t *id;           /* once not rising: one id a row (cap_ids of them) */
+	/* while reading: its first row's expected and check texts (padded), so
+	   that a later row with the same texts is known without parsing them */
+	char exp_text[24], chk_text[24];
+	size_t exp_len, chk_len; /* SIZE_MAX: too long to hold */
 	size_t lossy;           /* final < expected */
 	size_t gained;          /* final > expected (a violation for every check) */
 	size_t violations;      /* trials that broke the strategy's guarantee */
