@@ -282,15 +282,6 @@ static uint64_t span_hash(const struct csv_reader *r, const size_t *fidx, const 
 	return h ^ (h >> 29);
 }
 
-/* the slot for h (its own, or the empty one where it would go) */
-static size_t span_probe(const struct span_slot *t, size_t n, uint64_t h, size_t start)
-{
-	size_t j = start;
-	while (t[j].ci1 && t[j].h != h)
-		j = (j + 1) & (n - 1);
-	return j;
-}
-
 static int span_insert(struct span_slot **tab, size_t *n, size_t *used, uint64_t h, size_t ci)
 {
 	if (2 * (*used + 1) > *n) {
@@ -298,9 +289,14 @@ static int span_insert(struct span_slot **tab, size_t *n, size_t *used, uint64_t
 		struct span_slot *t = calloc(nn, sizeof *t);
 		if (!t)
 			return -1;
-		for (size_t i = 0; i < *n; i++)
-			if ((*tab)[i].ci1)
-				t[span_probe(t, nn, (*tab)[i].h, (*tab)[i].h & (nn - 1))] = (*tab)[i];
+		for (size_t i = 0; i < *n; i++) {
+			if (!(*tab)[i].ci1)
+				continue;
+			size_t j = (*tab)[i].h & (nn - 1);
+			while (t[j].ci1) /* the next empty slot: two cells may share a hash */
+				j = (j + 1) & (nn - 1);
+			t[j] = (*tab)[i];
+		}
 		free(*tab);
 		*tab = t;
 		*n = nn;
