@@ -336,13 +336,7 @@ static inline int seen_is(const struct seen *m, const struct csv_field *f)
 
 static void seen_set(struct seen *m, const struct csv_field *f, long value)
 {
-	if (f->len > 64) {
-		m->len = SIZE_MAX;
-		return;
-	}
-	memcpy(m->text, f->s, f->len);
-	memset(m->text + f->len, 0, sizeof m->text - f->len);
-	m->len = f->len;
+	text_keep(m->text, sizeof m->text, &m->len, f);
 	m->value = value;
 }
 

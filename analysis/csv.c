@@ -330,58 +330,6 @@ static char *record_end(struct csv_reader *r, int *quoted)
 	return r->eof ? end : NULL;
 }
 
-/* The common record, with no quote and no carriage return (record_end
-   sends the others to split): commas found sixteen bytes at a time
-   (SSE2), then eight (the exact zero-byte test, so a '-' after a comma is
-   no false match), then one. */
-static int split_plain(struct csv_reader *r, char *rend, struct rl_err *e)
-{
-	char *p = r->buf + r->pos;
-	r->nf = 0;
-	char *start = p;
-#if defined(__SSE2__)
-	/* sixteen bytes at a time where the CPU has SSE2 (every x86-64) */
-	const __m128i commas = _mm_set1_epi8(',');
-	for (; p + 16 <= rend; p += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, commas));
-		while (m) {
-			char *c = p + __builtin_ctz(m);
-			if (add_field(r, start, (size_t)(c - start), e) != 0)
-				return RL_ESYS;
-			start = c + 1;
-			m &= m - 1;
-		}
-	}
-#endif
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full, comma = 0x2c2c2c2c2c2c2c2cull;
-	for (; p + 8 <= rend; p += 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		uint64_t x = w ^ comma;
-		uint64_t m = ~(((x & lo7) + lo7) | x | lo7);
-		while (m) {
-			char *c = p + (__builtin_ctzll(m) >> 3);
-			if (add_field(r, start, (size_t)(c - start), e) != 0)
-				return RL_ESYS;
-			start = c + 1;
-			m &= m - 1;
-		}
-	}
-#endif
-	for (; p < rend; p++)
-		if (*p == ',') {
-			if (add_field(r, start, (size_t)(p - start), e) != 0)
-				return RL_ESYS;
-			start = p + 1;
-		}
-	if (add_field(r, start, (size_t)(rend - start), e) != 0)
-		return RL_ESYS;
-	r->next_line = r->line + 1;
-	return 1;
-}
-
 /* Split the complete record [pos, rend) into fields, unquoting in place. */
 static int split(struct csv_reader *r, char *rend, struct rl_err *e)
 {
@@ -516,32 +464,38 @@ done:
 
 int csv_reader_next(struct csv_reader *r, struct rl_err *e)
 {
-	if (r->pos < r->len) {
-		if (r->quote_at == SIZE_MAX || r->quote_at < r->pos) {
-			char *q = memchr(r->buf + r->pos, '"', r->len - r->pos);
-			r->quote_at = q ? (size_t)(q - r->buf) : r->len;
-		}
-		if (r->cr_at == SIZE_MAX || r->cr_at < r->pos) {
-			char *c = memchr(r->buf + r->pos, '\r', r->len - r->pos);
-			r->cr_at = c ? (size_t)(c - r->buf) : r->len;
-		}
-		int rc = scan_plain(r, r->quote_at < r->cr_at ? r->quote_at : r->cr_at, e);
-		if (rc != 0)
-			return rc;
-	}
 	for (;;) {
-		int quoted = 0;
-		char *rend = r->pos < r->len ? record_end(r, &quoted) : NULL;
-		if (rend) {
-			size_t after = (size_t)(rend - r->buf) + (rend < r->buf + r->len);
-			r->line = r->next_line;
-			int rc = quoted ? split(r, rend, e) : split_plain(r, rend, e);
-			r->plain = !quoted;
-			r->pos = after;
-			return rc;
-		}
-		if (r->pos == r->len && r->eof)
+		if (r->pos < r->len) {
+			if (r->quote_at == SIZE_MAX || r->quote_at < r->pos) {
+				char *q = memchr(r->buf + r->pos, '"', r->len - r->pos);
+				r->quote_at = q ? (size_t)(q - r->buf) : r->len;
+			}
+			if (r->cr_at == SIZE_MAX || r->cr_at < r->pos) {
+				char *c = memchr(r->buf + r->pos, '\r', r->len - r->pos);
+				r->cr_at = c ? (size_t)(c - r->buf) : r->len;
+			}
+			size_t lim = r->quote_at < r->cr_at ? r->quote_at : r->cr_at;
+			int rc = scan_plain(r, lim, e);
+			if (rc != 0)
+				return rc;
+			if (lim < r->len) {
+				/* no newline before the quote or carriage return: the
+				   record holds it, and the general splitter takes it */
+				int quoted;
+				char *rend = record_end(r, &quoted);
+				if (rend) {
+					size_t after = (size_t)(rend - r->buf) + (rend < r->buf + r->len);
+					r->line = r->next_line;
+					rc = split(r, rend, e);
+					r->plain = 0;
+					r->pos = after;
+					return rc;
+				}
+			}
+		} else if (r->eof) {
 			return 0;
+		}
+		/* the record goes on past what is read (or nothing is left) */
 		long k = fill(r, e);
 		if (k < 0)
 			return (int)k;

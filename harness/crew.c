@@ -1,6 +1,7 @@
 /* crew.c - workers as processes or threads. See crew.h. */
 #define _GNU_SOURCE
 #include "crew.h"
+#include "fsx.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -51,14 +52,9 @@ __attribute__((hot)) int crew_cpu(void)
 enum tick_clock tick_clock_probe(void)
 {
 #if defined(__x86_64__)
-	char buf[32] = "";
-	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
-	if (f) {
-		if (!fgets(buf, sizeof buf, f))
-			buf[0] = 0;
-		fclose(f);
-	}
-	if (strcmp(buf, "tsc\n") == 0 || strcmp(buf, "tsc") == 0)
+	char buf[32];
+	fsx_read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", buf, sizeof buf);
+	if (strcmp(buf, "tsc") == 0)
 		return TICK_TSC;
 #endif
 	return TICK_MONOTONIC;

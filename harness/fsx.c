@@ -354,3 +354,14 @@ int fsx_read_file(const char *path, size_t max, char **out, size_t *len, struct 
 	*len = got;
 	return 0;
 }
+
+void fsx_read_line(const char *path, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}

@@ -52,6 +52,10 @@ int fsx_write_file(const struct fsx_path *p, const char *data, size_t len, struc
  * malloc'd and NUL-terminated. Returns RL_EINPUT when missing (errno kept). */
 int fsx_read_file(const char *path, size_t max, char **out, size_t *len, struct rl_err *e);
 
+/* The first line of a file (a /proc or /sys value) without its newline into
+ * buf; "" if unreadable. */
+void fsx_read_line(const char *path, char *buf, size_t len);
+
 /* write() all of it, retrying on EINTR and short writes. -1 on error (errno). */
 int fsx_write_all(int fd, const void *buf, size_t len);
 

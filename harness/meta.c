@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsx.h"
 #include "version.h"
 
 extern char **environ;
@@ -38,18 +39,6 @@ void host_name(char *buf, size_t len)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		      *p == '.' || *p == '_' || *p == '-'))
 			*p = '_';
-}
-
-/* first line of a file, trimmed; "" if unreadable */
-static void read_line(const char *path, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
 }
 
 static void cpu_model(char *buf, size_t len)
@@ -207,9 +196,9 @@ char *meta_text(const struct meta_run *m, size_t *len)
 	cpus_allowed(buf, sizeof buf, &allowed);
 	put(f, "cpus_allowed", buf);
 	fprintf(f, "cpus_allowed_count=%d\n", allowed);
-	read_line("/sys/devices/system/cpu/smt/active", buf, sizeof buf);
+	fsx_read_line("/sys/devices/system/cpu/smt/active", buf, sizeof buf);
 	put(f, "smt", strcmp(buf, "1") == 0 ? "on" : strcmp(buf, "0") == 0 ? "off" : "unknown");
-	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof buf);
+	fsx_read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof buf);
 	put(f, "governor", buf[0] ? buf : "unknown");
 	struct utsname u;
 	if (uname(&u) == 0) {
@@ -231,7 +220,7 @@ char *meta_text(const struct meta_run *m, size_t *len)
 			put(f, key, val);
 		}
 	}
-	read_line("/proc/sys/kernel/randomize_va_space", buf, sizeof buf);
+	fsx_read_line("/proc/sys/kernel/randomize_va_space", buf, sizeof buf);
 	put(f, "aslr", buf);
 	double load[3] = {0, 0, 0};
 	if (getloadavg(load, 3) == 3)
@@ -240,7 +229,7 @@ char *meta_text(const struct meta_run *m, size_t *len)
 	put(f, "start_utc", buf);
 	plain_loop_text(buf, sizeof buf);
 	put(f, "plain_loop", buf);
-	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", buf, sizeof buf);
+	fsx_read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", buf, sizeof buf);
 	put(f, "clocksource", buf[0] ? buf : "unknown");
 	if (m->trace_clock)
 		put(f, "trace_clock", m->trace_clock);
