@@ -44,6 +44,16 @@ def fmt_ns(x):
     return ("%.1f" % x) if x < 100 else ("%.0f" % x)
 
 
+def fmt_sig(x):
+    """three significant digits, never an exponent (a skew of 1.5 ms is
+    1500 µs, not 1.5e+03)"""
+    s = "%.3g" % x
+    if "e" in s:
+        v = float(s)
+        s = "%.0f" % v if abs(v) >= 1 else "%.3f" % x
+    return s
+
+
 def fmt_p(p):
     p = num(p)
     if p is None:
@@ -378,7 +388,7 @@ def caption_trace_gap(t, tl):
 
 def caption_trace_rates(n, one, both, n1, n2):
     def part(what, med, k):
-        return (fmt("while %s (median %.3g, %d trial%s)", what, med, k, "" if k == 1 else "s") if med is not None else
+        return (fmt("while %s (median %s, %d trial%s)", what, fmt_sig(med), k, "" if k == 1 else "s") if med is not None else
                 fmt("while %s (no traced trial had such a stretch)", what))
     return fmt("Over the %d traced trials of <i>plain</i> with two processes: how fast the gap between the work "
                "done and the counter grew, in increments per microsecond, ", n) + \
@@ -394,7 +404,7 @@ def skew_sentence(rows, launches, iters):
         sk = [num(r.get("skew_median")) for r in rows if r["launch"] == v and int(r["iters"]) == iters]
         sk = [x for x in sk if x is not None]
         if sk:
-            parts.append(fmt("%s %s µs", v, "%.3g" % (sorted(sk)[len(sk) // 2] / 1000.0)))
+            parts.append(fmt("%s %s µs", v, fmt_sig(sorted(sk)[len(sk) // 2] / 1000.0)))
     if not parts:
         return Markup("")
     return fmt(" The median start skew (the last worker's start after the first's, <code>skew_ns</code>): ") + \
@@ -403,7 +413,7 @@ def skew_sentence(rows, launches, iters):
 
 def caption_launch_skew(iters, parts):
     each = join("; ", [fmt("%s workers with a %s start: %d trials, median skew %s µs, %d lossy", la, st, n,
-                           "%.3g" % sk, lossy) for la, st, n, sk, lossy in parts])
+                           fmt_sig(sk), lossy) for la, st, n, sk, lossy in parts])
     return fmt("Every trial of <i>plain</i> at %s iterations: its share of increments lost against its start "
                "skew (the last worker's start after the first's). ", count_html(iters)) + each + \
         fmt(". A trial can only lose updates while its workers overlap, and how far apart they start sets how "

@@ -4,7 +4,7 @@
 # the same bytes when made twice, captions that quote summary.csv, titles and
 # statements that are claims.csv's, and data that never becomes code or markup.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 32
 PY=/usr/bin/python3
 export MPLBACKEND=Agg
 
@@ -163,4 +163,8 @@ $PY report/racereport.py --trials "$TMP/launch.csv" --stats "$TMP/lstats" --expe
 sk=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["strategy"]=="plain" && $c["launch"]=="persistent" {print $c["skew_median"]; exit}' "$TMP/lstats/summary.csv")
 ok $([ $rc -eq 0 ] && [ -s "$TMP/laout/fig/launch.png" ] && [ -s "$TMP/laout/fig/launch_skew.png" ] && grep -q "Start skew and loss, trial by trial" "$TMP/laout/report.html" && grep -q "Fresh workers or kept ones" "$TMP/laout/report.html" &&
 	grep -q 'The median start skew .*: fork [0-9.]* µs, persistent [0-9.]* µs' "$TMP/laout/report.html" && [ -n "$sk" ]; echo $?) \
-	"the launch lesson: share lost by launch, and each launch's median start skew (persistent: $sk ns)"
+	"the launch lesson: share lost by launch, and each launch's median start skew (persistent: $sk ns; $(grep -o 'The median start skew[^(]*([^)]*)[^(]*' "$TMP/laout/report.html" | head -c 200))"
+# a skew of a millisecond or more (a loaded machine) is written in µs digits,
+# never as 1.02e+03, which the sentence above would not match
+sig=$(cd report && $PY -c 'import wording as W; print(" ".join(W.fmt_sig(x) for x in (0, 0.0004, 12.345, 999.6, 1234.5, 2426745.0)))')
+ok $([ "$sig" = "0 0.0004 12.3 1000 1230 2430000" ]; echo $?) "numbers of three significant digits never take an exponent ($sig)"
