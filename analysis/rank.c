@@ -291,7 +291,7 @@ static void bracket_pick(const double *a, size_t na, const double *b, size_t nb,
 
 /* From a sorted sample of the candidates inside the bracket, two values
    that bracket the t-th of `inside` with high probability. */
-static void pick_pivots(double *val, size_t s, uint64_t t, uint64_t inside, double *p1, double *p2)
+static double pick_pivots(double *val, size_t s, uint64_t t, uint64_t inside, double *p1, double *p2)
 {
 	double f = (double)t / (double)inside, q = f * (double)s;
 	double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
@@ -302,6 +302,7 @@ static void pick_pivots(double *val, size_t s, uint64_t t, uint64_t inside, doub
 	   among those */
 	*p1 = stat_select(val, s, k1);
 	*p2 = k2 > k1 ? stat_select(val + k1 + 1, s - k1 - 1, k2 - k1 - 1) : *p1;
+	return (double)(k2 - k1 + 1) / (double)s; /* the sample's share between them */
 }
 
 /* Where the k-th lies once the differences <= and < each pivot are counted
@@ -370,6 +371,21 @@ struct kth_start {
 	int valid;
 	struct bracket br;
 	uint64_t d_inside; /* kth_runs: distinct pairs inside */
+	double *sample;    /* kth_untied: a sample of the bracket's candidates, or NULL */
+	size_t ns;
+};
+
+/* What a counting pass gathers, beside its counts, among the candidates
+   between its two pivots, for the round after it: a sample of about `want`
+   of them (every step-th in row order, from a random start), or all of
+   them. Either is kept only if the k-th turns out to lie between the
+   pivots and nothing overflowed; else the next round draws its sample by a
+   walk of its own (bracket_pick), as it would have without. */
+struct gather {
+	double *out;
+	size_t cap, n;
+	uint64_t step, next, seen; /* step 1: all */
+	int over;
 };
 
 static double kth_untied(const double *a, size_t na, const double *b, size_t nb, uint64_t k,
@@ -377,13 +393,15 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 {
 	/* Selection among the na nb differences without forming them (after
 	   Floyd and Rivest 1975): keep a bracket (lo, hi) around the k-th;
-	   each round draws a sample of the candidates inside it (a fixed
+	   each round takes a sample of the candidates inside it (a fixed
 	   generator: the same data give the same steps; the first round draws
 	   pairs (i, j) directly), takes two sample values that bracket the
 	   k-th with high probability, and counts the differences below each
 	   with two pointers; once the bracket holds no more candidates than
 	   the data have values, they are listed and the k-th is selected.
-	   Each round shrinks the bracket about fortyfold. */
+	   Each round shrinks the bracket about fortyfold. The pass that counts
+	   also gathers the next round's sample (or, once few enough, every
+	   candidate) between its pivots, so a round is one walk, not two. */
 	struct bracket br = {-INFINITY, INFINITY, 0, (uint64_t)na * nb};
 	int first = 0;
 	if (ks && ks->valid && ks->br.le_lo < k && k <= ks->br.lt_hi) {
@@ -393,11 +411,22 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 	uint64_t enum_max = na + nb > 65536 ? na + nb : 65536;
 	uint64_t st = 0x2545f4914f6cdd1dull ^ k;
 	size_t s = kth_sample(br.lt_hi - br.le_lo, enum_max, na + nb);
+	/* the first selection's first pass gathers a sample of the size the
+	   later ones (the bounds, in the bracket it reaches) take */
+	int fill = ks && !ks->valid;
+	size_t want0 = fill ? KTH_SAMPLE_MAX : s;
+	size_t cap = 2 * (want0 > s ? want0 : s); /* a gathered sample is about its size; room for twice */
 	uint64_t *pos = malloc(s * sizeof *pos);
-	double *val = malloc(s * sizeof *val);
+	double *val = malloc(cap * sizeof *val), *nxt = malloc(cap * sizeof *nxt), *all = NULL;
+	size_t have = 0;     /* val[0..have): a sample gathered by the last pass */
+	int have_all = 0;    /* all[0..inside): every candidate, gathered by the last pass */
 	double res = NAN;
-	if (!pos || !val)
+	if (!pos || !val || !nxt)
 		goto out;
+	if (first && ks->sample && ks->ns <= cap) {
+		memcpy(val, ks->sample, ks->ns * sizeof *val);
+		have = ks->ns;
+	}
 	for (int round = first;; round++) {
 		uint64_t inside = br.lt_hi - br.le_lo;
 		if (inside == 0) {
@@ -405,16 +434,23 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 			break;
 		}
 		uint64_t t = k - br.le_lo; /* 1-based rank among the inside */
-		if (inside <= enum_max || round >= 64) {
-			double *all = malloc(inside * sizeof *all);
-			if (!all)
-				break;
-			bracket_pick(a, na, b, nb, &br, NULL, 0, all);
+		if (have_all) {
 			res = stat_select(all, inside, t - 1);
-			free(all);
 			break;
 		}
-		if (round == 0) {
+		if (inside <= enum_max || round >= 64) {
+			double *every = malloc(inside * sizeof *every);
+			if (!every)
+				break;
+			bracket_pick(a, na, b, nb, &br, NULL, 0, every);
+			res = stat_select(every, inside, t - 1);
+			free(every);
+			break;
+		}
+		size_t ns = s;
+		if (have) {
+			ns = have;
+		} else if (round == 0) {
 			for (size_t i = 0; i < s; i++) {
 				uint64_t jb = below(mix(&st), nb), ia = below(mix(&st), na);
 				val[i] = b[jb] - a[ia];
@@ -426,7 +462,22 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 			bracket_pick(a, na, b, nb, &br, pos, s, val);
 		}
 		double p1, p2;
-		pick_pivots(val, s, t, inside, &p1, &p2);
+		double share = pick_pivots(val, ns, t, inside, &p1, &p2);
+		/* what to gather between the pivots: all of the candidates if
+		   about as few are expected there as the listing takes, else a
+		   sample of about s */
+		double expect = share * (double)inside;
+		struct gather g = {nxt, cap, 0, 0, 0, 0, 0};
+		if (expect * 1.5 + 64.0 <= (double)enum_max) {
+			if (!all)
+				all = malloc(enum_max * sizeof *all);
+			g = (struct gather){all, all ? enum_max : 0, 0, 1, 0, 0, all == NULL};
+		} else {
+			g.step = (uint64_t)(expect / (double)(round == 0 ? want0 : s));
+			if (g.step < 1)
+				g.step = 1;
+			g.next = below(mix(&st), g.step);
+		}
 		/* both pivots counted in one pass; the "<=" pointer starts from the
 		   "<" one (past it lie only differences equal to the pivot, rare
 		   in untied data), so two of the four loops almost never branch
@@ -450,18 +501,56 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 			n[1] += j1lt;
 			n[2] += j2le;
 			n[3] += j2lt;
+			if (j2lt > j1le) { /* row i's candidates in (p1, p2): b[j1le, j2lt) - a[i] */
+				uint64_t c = j2lt - j1le, end = g.seen + c;
+				if (g.step == 1) {
+					if (g.n + c <= g.cap)
+						for (size_t j = j1le; j < j2lt; j++)
+							g.out[g.n++] = b[j] - a[i];
+					else
+						g.over = 1;
+				} else {
+					for (; g.next < end; g.next += g.step) {
+						if (g.n == g.cap) {
+							g.over = 1;
+							break;
+						}
+						g.out[g.n++] = b[j1le + (g.next - g.seen)] - a[i];
+					}
+				}
+				g.seen = end;
+			}
 		}
 		int where = narrow(&br, k, p1, p2, n);
 		if (where == AT_P1 || where == AT_P2) {
 			res = where == AT_P1 ? p1 : p2;
 			break;
 		}
-		if (round == 0 && ks && !ks->valid)
-			*ks = (struct kth_start){1, br, 0};
+		have = 0;
+		have_all = 0;
+		if (where == NARROW_BETWEEN && !g.over) {
+			if (g.step == 1) {
+				have_all = g.n == br.lt_hi - br.le_lo;
+			} else if (g.n >= (round == 0 ? want0 : s) / 4) {
+				double *tmp = val;
+				val = nxt;
+				nxt = tmp;
+				have = g.n;
+			}
+		}
+		if (round == 0 && fill) {
+			*ks = (struct kth_start){1, br, 0, NULL, 0};
+			if (have && (ks->sample = malloc(have * sizeof *ks->sample)) != NULL) {
+				memcpy(ks->sample, val, have * sizeof *val);
+				ks->ns = have;
+			}
+		}
 	}
 out:
 	free(pos);
 	free(val);
+	free(nxt);
+	free(all);
 	return res;
 }
 
@@ -660,7 +749,7 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k, s
 			}
 		}
 		double p1, p2;
-		pick_pivots(val, s, t, inside, &p1, &p2);
+		(void)pick_pivots(val, s, t, inside, &p1, &p2);
 		/* the pivots' counts of differences and of distinct pairs, and the
 		   bracket's distinct pairs, in one pass */
 		size_t j1le = 0, j1lt = 0, j2le = 0, j2lt = 0;
@@ -704,7 +793,7 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k, s
 		d_inside = where == NARROW_BELOW ? dlt1 - dle_lo
 			 : where == NARROW_BETWEEN ? dlt2 - dle1 : dlt_hi - dle2;
 		if (round == 0 && ks && !ks->valid)
-			*ks = (struct kth_start){1, br, d_inside};
+			*ks = (struct kth_start){1, br, d_inside, NULL, 0};
 	}
 out:
 	free(pos);
@@ -809,6 +898,7 @@ static int hl_core(const double *a, size_t na, const double *b, size_t nb, int e
 			if (ties_of(a, na, b, nb, &t) != 0) {
 				runs_free(&ra);
 				runs_free(&rb);
+				free(ks.sample);
 				return -1;
 			}
 			double tiesum = 0.0, fn = (double)(na + nb);
@@ -830,6 +920,7 @@ static int hl_core(const double *a, size_t na, const double *b, size_t nb, int e
 	out->hi = kth_either(a, na, b, nb, A, B, M - k + 1, &ks);
 	runs_free(&ra);
 	runs_free(&rb);
+	free(ks.sample);
 	if (out->lo > out->shift)
 		out->lo = out->shift;
 	if (out->hi < out->shift)

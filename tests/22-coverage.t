@@ -22,5 +22,5 @@ while read -r k n c i z w; do diag "$k: $n replicates, coverage $c, mean width $
 low=$(awk '$2 < 1000 || $3 < 0.93' "$TMP/cov.txt" | wc -l)
 worst=$(sort -k3 -g "$TMP/cov.txt" | head -1 | awk '{print $1 " " $3}')
 ok $([ "$low" -eq 0 ] && [ "$(wc -l < "$TMP/cov.txt")" -eq 18 ]; echo $?) "18 scenarios, every coverage >= 93 % (lowest: $worst)"
-ok $(awk '{s += $4} END{exit s != 0}' "$TMP/cov.txt"; echo $?) "no interval inverted (lo <= mean <= hi in every cell)"
-ok $(awk '{s += $5} END{exit s != 0}' "$TMP/cov.txt"; echo $?) "no interval of zero width"
+ok $(awk '{s += $4} END{exit s != 0 || NR != 18}' "$TMP/cov.txt"; echo $?) "no interval inverted (lo <= mean <= hi in every cell)"
+ok $(awk '{s += $5} END{exit s != 0 || NR != 18}' "$TMP/cov.txt"; echo $?) "no interval of zero width"

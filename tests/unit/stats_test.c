@@ -500,6 +500,78 @@ int main(void)
 		free(tb);
 	}
 
+	/* untied (or lightly tied) data past what can be listed: each round's
+	   pass gathers the next round's sample, and the bounds start from the
+	   median's first bracket and sample. Each k-th checks by counting; the
+	   Hodges-Lehmann shift and bounds are the order statistics the normal
+	   approximation names (ties in U's variance), found by counting too. */
+	{
+		enum { NA = 60000, NB = 50000 };
+		double *ta = malloc(NA * sizeof *ta), *tb = malloc(NB * sizeof *tb);
+		uint64_t seed = 13;
+		int good = 0, tried = 0;
+		for (int kind = 0; kind < 2; kind++) {
+			for (int i = 0; i < NA + NB; i++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				unsigned r = (unsigned)(seed >> 33);
+				double v = kind == 0 ? (double)r / 2147483648.0 + (i < NA ? 0.0 : 0.001)
+						     : (i < NA ? (double)(r % 40001) / 40000.0 : (double)(r % 80001) / 80000.0);
+				if (i < NA)
+					ta[i] = v;
+				else
+					tb[i - NA] = v;
+			}
+			stat_sort(ta, NA);
+			stat_sort(tb, NB);
+			uint64_t m = (uint64_t)NA * NB;
+			struct hl th;
+			rank_hodges_lehmann(ta, NA, tb, NB, 0, NULL, &th);
+			/* the bounds' rank as hl_core works it out */
+			double tiesum = 0.0, fn = (double)(NA + NB);
+			for (size_t i = 0, j = 0; i < NA || j < NB;) {
+				double v = i < NA && (j >= NB || ta[i] <= tb[j]) ? ta[i] : tb[j];
+				double c = 0;
+				while (i < NA && ta[i] == v)
+					i++, c++;
+				while (j < NB && tb[j] == v)
+					j++, c++;
+				tiesum += c * c * c - c;
+			}
+			double var = (double)NA * (double)NB / 12.0 * ((fn + 1.0) - tiesum / (fn * (fn - 1.0)));
+			uint64_t klo = (uint64_t)floor((double)m / 2.0 - 1.959963984540054 * sqrt(var));
+			struct kwant { uint64_t k; double v; } want[24];
+			int nw = 0;
+			for (int q = 0; q <= 20; q++) {
+				uint64_t k = 1 + (uint64_t)(((double)q / 20.0) * (double)(m - 1));
+				want[nw++] = (struct kwant){k, rank_kth_difference(ta, NA, tb, NB, k)};
+			}
+			want[nw++] = (struct kwant){klo, th.lo};
+			want[nw++] = (struct kwant){m - klo + 1, th.hi};
+			double lo2 = rank_kth_difference(ta, NA, tb, NB, m / 2), hi2 = rank_kth_difference(ta, NA, tb, NB, m / 2 + 1);
+			want[nw++] = (struct kwant){m / 2, lo2};
+			tried++;
+			good += th.shift == (lo2 + hi2) / 2.0;
+			for (int w = 0; w < nw; w++) {
+				uint64_t lt = 0, le = 0;
+				size_t jl = 0, je = 0;
+				for (size_t i = 0; i < NA; i++) {
+					while (jl < NB && tb[jl] - ta[i] < want[w].v)
+						jl++;
+					while (je < NB && tb[je] - ta[i] <= want[w].v)
+						je++;
+					lt += jl;
+					le += je;
+				}
+				tried++;
+				good += lt < want[w].k && want[w].k <= le;
+			}
+		}
+		TAP_OK(good == tried, "60000 x 50000 untied and grid-tied differences: %d of %d k-th values, "
+		       "Hodges-Lehmann shift and bounds, check by counting", good, tried);
+		free(ta);
+		free(tb);
+	}
+
 	/* Fisher and Newcombe */
 	TAP_NEAR(prop_fisher(3, 4, 1, 4), 0.4857142857, 1e-9, "Fisher, the tea-tasting table (3,1; 1,3)");
 	TAP_NEAR(prop_fisher(0, 30, 30, 30), 2.0 / 1.1826458156486e17, 1e-24, "Fisher, 0 of 30 against 30 of 30");
