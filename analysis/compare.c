@@ -74,9 +74,17 @@ double *cell_shares(const struct cell *c)
 	double *v = malloc((c->n ? c->n : 1) * sizeof *v);
 	if (!v)
 		return NULL;
+	/* the finals are sorted, and tied more often than not: a share is
+	   divided out once a distinct final (an x87 division each) */
+	uint64_t last_f = 0;
+	double last = 0.0;
 	for (size_t i = 0; i < c->n; i++) {
 		uint64_t f = c->final[c->n - 1 - i];
-		v[i] = (double)((long double)((i128)c->expected - (i128)f) / (long double)c->expected);
+		if (i == 0 || f != last_f) {
+			last = (double)((long double)((i128)c->expected - (i128)f) / (long double)c->expected);
+			last_f = f;
+		}
+		v[i] = last;
 	}
 	return v;
 }

@@ -1230,9 +1230,35 @@ int rank_kendall_order(const uint32_t *x, const uint64_t *y, size_t n, double *t
 
 /* twice the midrank of each key (i + j + 1 for a tie block [i, j)) into
    r2; the keys are sorted in place (with the indices: 16 bytes a key while
-   it lasts) */
+   it lasts), or, when they span no more values than there are keys (race's
+   finals in a cell), counted instead: a key's block starts after the keys
+   below it, so r2 = 2 (keys below) + (keys equal) + 1, with no sort (the
+   keys are then left as they were) */
 static int rank2_keys(uint32_t *key, size_t n, uint32_t *r2)
 {
+	uint32_t lo = key[0], hi = key[0];
+	for (size_t i = 1; i < n; i++) {
+		lo = key[i] < lo ? key[i] : lo;
+		hi = key[i] > hi ? key[i] : hi;
+	}
+	if ((uint64_t)hi - lo < n) {
+		size_t span = (size_t)(hi - lo) + 1;
+		uint32_t *cnt = calloc(span, sizeof *cnt);
+		if (!cnt)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			cnt[key[i] - lo]++;
+		uint32_t below = 0;
+		for (size_t v = 0; v < span; v++) {
+			uint32_t c = cnt[v];
+			cnt[v] = 2 * below + c + 1;
+			below += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			r2[i] = cnt[key[i] - lo];
+		free(cnt);
+		return 0;
+	}
 	uint32_t *at = malloc(n * sizeof *at);
 	if (!at)
 		return -1;
