@@ -613,6 +613,32 @@ int main(void)
 	size_t kn[] = {3, 3};
 	rank_jonckheere(ks, kn, 2, r, 100, &jt);
 	TAP_OK(!jt.testable && jt.p == 1.0, "JT with every value tied: not testable");
+	/* two levels go by one merge of their values; the same two with an
+	   empty third level go by the general walks: the same JT, tau-b and p */
+	{
+		enum { N0 = 700, N1 = 500 };
+		double *x0 = malloc(N0 * sizeof *x0), *x1 = malloc(N1 * sizeof *x1), none[1] = {0};
+		uint64_t seed = 23;
+		for (int i = 0; i < N0 + N1; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			double v = (double)((seed >> 33) % 90) / 89.0 + (i >= N0 ? 0.02 : 0.0);
+			if (i < N0)
+				x0[i] = v;
+			else
+				x1[i - N0] = v;
+		}
+		stat_sort(x0, N0);
+		stat_sort(x1, N1);
+		const double *two[] = {x0, x1}, *three[] = {x0, x1, none};
+		size_t n2[] = {N0, N1}, n3[] = {N0, N1, 0};
+		struct jt ja, jb;
+		rank_jonckheere(two, n2, 2, NULL, 0, &ja);
+		rank_jonckheere(three, n3, 3, NULL, 0, &jb);
+		TAP_OK(ja.stat == jb.stat && ja.z == jb.z && ja.p == jb.p && ja.tau_b == jb.tau_b && ja.stat > 0,
+		       "JT on two tied levels by one merge, as by the walks of three (%.1f, z %g)", ja.stat, ja.z);
+		free(x0);
+		free(x1);
+	}
 	gsl_rng_free(r);
 	uint32_t seq[] = {1, 2, 3, 4, 5, 6};
 	const uint64_t yk[] = {1, 2, 3, 4, 5, 6}, yr[] = {6, 5, 4, 3, 2, 1};
