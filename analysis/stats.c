@@ -184,9 +184,28 @@ void stat_sort(double *x, size_t n)
 }
 
 /* LSD radix sort on 11-bit digits, skipping the digits all keys share;
-   insertion sort below a few hundred keys */
+   insertion sort below a few hundred keys; a counting sort when the keys
+   span fewer values than there are keys (a cell's finals) */
 void stat_sort_u64(uint64_t *x, size_t n)
 {
+	if (n >= 256 && n < UINT32_MAX) {
+		uint64_t mn = x[0], mx = x[0];
+		for (size_t i = 1; i < n; i++) {
+			mn = x[i] < mn ? x[i] : mn;
+			mx = x[i] > mx ? x[i] : mx;
+		}
+		uint32_t *cnt = mx - mn < n ? calloc((size_t)(mx - mn) + 1, sizeof *cnt) : NULL;
+		if (cnt) {
+			for (size_t i = 0; i < n; i++)
+				cnt[x[i] - mn]++;
+			size_t k = 0;
+			for (uint64_t v = 0; v <= mx - mn; v++)
+				for (uint32_t c = cnt[v]; c > 0; c--)
+					x[k++] = mn + v;
+			free(cnt);
+			return;
+		}
+	}
 	if (n < 256) {
 		for (size_t i = 1; i < n; i++) {
 			uint64_t v = x[i];

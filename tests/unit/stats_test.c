@@ -291,7 +291,7 @@ static void check_sorts(void)
 			free(f);
 			free(fr);
 		}
-	TAP_OK(bad == 0, "the radix sorts (11-bit digits, shared digits skipped) order %d arrays as qsort does (%d differ)",
+	TAP_OK(bad == 0, "the radix and counting sorts (11-bit digits, shared digits skipped; narrow keys counted) order %d arrays as qsort does (%d differ)",
 	       tried, bad);
 }
 
