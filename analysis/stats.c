@@ -365,32 +365,38 @@ void stat_sort_f(float *x, size_t n)
 	   a negative value, or no memory for the radix, a heapsort in place */
 	int plain = 1;
 	uint32_t *k = (uint32_t *)(void *)x, lo = ~0u, hi = 0;
+	/* the three digits' counts in the same pass that checks the signs (a
+	   digit's counts do not depend on the order the keys are in) */
+	size_t(*count)[2048] = n >= 256 ? calloc(3, sizeof *count) : NULL;
 	for (size_t i = 0; i < n && plain; i++) {
 		plain = x[i] >= 0.0f;
 		lo &= k[i];
 		hi |= k[i];
+		if (count) {
+			count[0][k[i] & 0x7ff]++;
+			count[1][(k[i] >> 11) & 0x7ff]++;
+			count[2][k[i] >> 22]++;
+		}
 	}
-	uint32_t *tmp = plain && n >= 256 ? malloc(n * sizeof *tmp) : NULL;
+	uint32_t *tmp = plain && count ? malloc(n * sizeof *tmp) : NULL;
 	if (!tmp) {
+		free(count);
 		heapsort_f(x, n);
 		return;
 	}
 	/* 11-bit digits (three passes at most), a digit every key shares skipped */
 	uint32_t varying = lo ^ hi, *src = k, *dst = tmp;
-	for (unsigned shift = 0; shift < 32; shift += 11) {
+	for (unsigned shift = 0, dg = 0; shift < 32; shift += 11, dg++) {
 		if (((varying >> shift) & 0x7ff) == 0)
 			continue;
-		size_t count[2048] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & 0x7ff]++;
-		size_t pos = 0;
+		size_t *cnt = count[dg], pos = 0;
 		for (unsigned d = 0; d < 2048; d++) {
-			size_t c = count[d];
-			count[d] = pos;
+			size_t c = cnt[d];
+			cnt[d] = pos;
 			pos += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0x7ff]++] = src[i];
+			dst[cnt[(src[i] >> shift) & 0x7ff]++] = src[i];
 		uint32_t *t = src;
 		src = dst;
 		dst = t;
@@ -398,6 +404,7 @@ void stat_sort_f(float *x, size_t n)
 	if (src != k)
 		memcpy(k, src, n * sizeof *k);
 	free(tmp);
+	free(count);
 }
 
 long double stat_quantile_u64(const uint64_t *x, size_t n, double p)
