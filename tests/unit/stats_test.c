@@ -153,6 +153,30 @@ static uint64_t lcg(uint64_t *st)
 	return *st >> 33;
 }
 
+/* two sorted samples, a and then b, of value(r, in b) for r from lcg */
+static void two_sorted(double *a, size_t na, double *b, size_t nb, uint64_t *seed,
+		       double (*value)(uint64_t r, int in_b))
+{
+	for (size_t i = 0; i < na + nb; i++) {
+		double v = value(lcg(seed), i >= na);
+		if (i < na)
+			a[i] = v;
+		else
+			b[i - na] = v;
+	}
+	stat_sort(a, na);
+	stat_sort(b, nb);
+}
+
+/* untied values, b shifted a little; shares on two grids (tied, yet too
+   many distinct values for the runs); 90 levels, b shifted */
+static double v_untied(uint64_t r, int in_b) { return (double)r / 2147483648.0 + (in_b ? 0.001 : 0.0); }
+static double v_grids(uint64_t r, int in_b)
+{
+	return in_b ? (double)(r % 80001) / 80000.0 : (double)(r % 40001) / 40000.0;
+}
+static double v_levels(uint64_t r, int in_b) { return (double)(r % 90) / 89.0 + (in_b ? 0.02 : 0.0); }
+
 static void check_reader(void)
 {
 	size_t cap = 3u << 20, len = 0;
@@ -511,18 +535,7 @@ int main(void)
 		uint64_t seed = 13;
 		int good = 0, tried = 0;
 		for (int kind = 0; kind < 2; kind++) {
-			for (int i = 0; i < NA + NB; i++) {
-				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-				unsigned r = (unsigned)(seed >> 33);
-				double v = kind == 0 ? (double)r / 2147483648.0 + (i < NA ? 0.0 : 0.001)
-						     : (i < NA ? (double)(r % 40001) / 40000.0 : (double)(r % 80001) / 80000.0);
-				if (i < NA)
-					ta[i] = v;
-				else
-					tb[i - NA] = v;
-			}
-			stat_sort(ta, NA);
-			stat_sort(tb, NB);
+			two_sorted(ta, NA, tb, NB, &seed, kind == 0 ? v_untied : v_grids);
 			uint64_t m = (uint64_t)NA * NB;
 			struct hl th;
 			rank_hodges_lehmann(ta, NA, tb, NB, 0, NULL, &th);
@@ -619,16 +632,7 @@ int main(void)
 		enum { N0 = 700, N1 = 500 };
 		double *x0 = malloc(N0 * sizeof *x0), *x1 = malloc(N1 * sizeof *x1), none[1] = {0};
 		uint64_t seed = 23;
-		for (int i = 0; i < N0 + N1; i++) {
-			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-			double v = (double)((seed >> 33) % 90) / 89.0 + (i >= N0 ? 0.02 : 0.0);
-			if (i < N0)
-				x0[i] = v;
-			else
-				x1[i - N0] = v;
-		}
-		stat_sort(x0, N0);
-		stat_sort(x1, N1);
+		two_sorted(x0, N0, x1, N1, &seed, v_levels);
 		const double *two[] = {x0, x1}, *three[] = {x0, x1, none};
 		size_t n2[] = {N0, N1}, n3[] = {N0, N1, 0};
 		struct jt ja, jb;
