@@ -467,13 +467,14 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 		   about as few are expected there as the listing takes, else a
 		   sample of about s */
 		double expect = share * (double)inside;
+		size_t want = round == 0 ? want0 : s; /* the next sample's size */
 		struct gather g = {nxt, cap, 0, 0, 0, 0, 0};
 		if (expect * 1.5 + 64.0 <= (double)enum_max) {
 			if (!all)
 				all = malloc(enum_max * sizeof *all);
 			g = (struct gather){all, all ? enum_max : 0, 0, 1, 0, 0, all == NULL};
 		} else {
-			g.step = (uint64_t)(expect / (double)(round == 0 ? want0 : s));
+			g.step = (uint64_t)(expect / (double)want);
 			if (g.step < 1)
 				g.step = 1;
 			g.next = below(mix(&st), g.step);
@@ -531,7 +532,7 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 		if (where == NARROW_BETWEEN && !g.over) {
 			if (g.step == 1) {
 				have_all = g.n == br.lt_hi - br.le_lo;
-			} else if (g.n >= (round == 0 ? want0 : s) / 4) {
+			} else if (g.n >= want / 4) {
 				double *tmp = val;
 				val = nxt;
 				nxt = tmp;

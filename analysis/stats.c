@@ -188,24 +188,6 @@ void stat_sort(double *x, size_t n)
    span fewer values than there are keys (a cell's finals) */
 void stat_sort_u64(uint64_t *x, size_t n)
 {
-	if (n >= 256 && n < UINT32_MAX) {
-		uint64_t mn = x[0], mx = x[0];
-		for (size_t i = 1; i < n; i++) {
-			mn = x[i] < mn ? x[i] : mn;
-			mx = x[i] > mx ? x[i] : mx;
-		}
-		uint32_t *cnt = mx - mn < n ? calloc((size_t)(mx - mn) + 1, sizeof *cnt) : NULL;
-		if (cnt) {
-			for (size_t i = 0; i < n; i++)
-				cnt[x[i] - mn]++;
-			size_t k = 0;
-			for (uint64_t v = 0; v <= mx - mn; v++)
-				for (uint32_t c = cnt[v]; c > 0; c--)
-					x[k++] = mn + v;
-			free(cnt);
-			return;
-		}
-	}
 	if (n < 256) {
 		for (size_t i = 1; i < n; i++) {
 			uint64_t v = x[i];
@@ -214,6 +196,26 @@ void stat_sort_u64(uint64_t *x, size_t n)
 				x[j] = x[j - 1];
 			x[j] = v;
 		}
+		return;
+	}
+	/* one pass: the range (for counting) and the bits every key shares
+	   (for the radix) */
+	uint64_t mn = x[0], mx = x[0], lo = x[0], hi = x[0];
+	for (size_t i = 1; i < n; i++) {
+		mn = x[i] < mn ? x[i] : mn;
+		mx = x[i] > mx ? x[i] : mx;
+		lo &= x[i];
+		hi |= x[i];
+	}
+	uint32_t *cnt = mx - mn < n && n < UINT32_MAX ? calloc((size_t)(mx - mn) + 1, sizeof *cnt) : NULL;
+	if (cnt) {
+		for (size_t i = 0; i < n; i++)
+			cnt[x[i] - mn]++;
+		size_t k = 0;
+		for (uint64_t v = 0; v <= mx - mn; v++)
+			for (uint32_t c = cnt[v]; c > 0; c--)
+				x[k++] = mn + v;
+		free(cnt);
 		return;
 	}
 	uint64_t *tmp = malloc(n * sizeof *tmp);
@@ -237,11 +239,6 @@ void stat_sort_u64(uint64_t *x, size_t n)
 			}
 		}
 		return;
-	}
-	uint64_t lo = x[0], hi = x[0];
-	for (size_t i = 1; i < n; i++) {
-		lo &= x[i];
-		hi |= x[i];
 	}
 	uint64_t varying = lo ^ hi; /* bits that differ somewhere */
 	uint64_t *src = x, *dst = tmp;
