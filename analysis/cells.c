@@ -417,6 +417,8 @@ static size_t grown(size_t cap)
 		(ptr) = regrown_;                                     \
 	} while (0)
 
+/* seq and skew only where the cell's first file has the column: a column
+   a file lacks holds nothing a trial */
 static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, uint32_t seq, float skew)
 {
 	if (c->n == c->cap) {
@@ -424,15 +426,19 @@ static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, 
 		REGROW(c->final, cap);
 		REGROW(c->nspi, cap);
 		REGROW(c->overlap, cap);
-		REGROW(c->seq, cap);
-		REGROW(c->skew, cap);
+		if (c->has_seq)
+			REGROW(c->seq, cap);
+		if (c->has_skew)
+			REGROW(c->skew, cap);
 		c->cap = cap;
 	}
 	c->final[c->n] = final;
 	c->nspi[c->n] = nspi;
 	c->overlap[c->n] = overlap;
-	c->seq[c->n] = seq;
-	c->skew[c->n] = skew;
+	if (c->has_seq)
+		c->seq[c->n] = seq;
+	if (c->has_skew)
+		c->skew[c->n] = skew;
 	c->n++;
 	return 0;
 }

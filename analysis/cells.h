@@ -10,7 +10,8 @@
  * histogram), ns per increment (4, float: the cost median and its
  * bootstrap), the overlap (4, float: does loss need overlap), the trial's
  * place in the sweep (4: drift), the start skew (4, float: its median, by
- * launch); while reading, its line (4, to name both places of a trial
+ * launch), these two only where the cell's first file has the column;
+ * while reading, its line (4, to name both places of a trial
  * given twice) and its identity (run and trial number): as runs of
  * consecutive ids while a cell's ids rise, as race writes them (a repeat
  * is then impossible), 8 bytes a row for a cell whose rows come out of
@@ -41,8 +42,9 @@ struct cell {
 	uint64_t *final;
 	float *nspi;            /* elapsed_ns / (procs x iters) */
 	float *overlap;         /* overlap_pair where present, else overlap */
-	uint32_t *seq;          /* place in the sweep; 0 when the file has no seq */
-	float *skew;            /* start skew, ns (0 when the file has none) */
+	uint32_t *seq;          /* place in the sweep (has_seq: NULL when the cell's first
+				   file has no seq; 0 for a row of a later file without) */
+	float *skew;            /* start skew, ns (has_skew: likewise) */
 	size_t n, cap;
 	int sorted;             /* final[] is sorted (and the parallel arrays no longer match it) */
 	float *nspi_boot;       /* resampled medians of nspi (boot.h), for costs and their ratios */
