@@ -119,7 +119,6 @@ static void heap_for_statistics(void)
 static int summarize_all(struct dataset *d, const struct opts *o, struct summary **sum,
 			 struct rl_err *e)
 {
-	heap_for_statistics();
 	*sum = calloc(d->n_cells ? d->n_cells : 1, sizeof **sum);
 	if (!*sum)
 		return rl_fail(e, RL_ESYS, "out of memory");
@@ -166,6 +165,7 @@ static int run_stats(const struct opts *o, const char *const *files, size_t nfil
 	struct summary *sum = NULL;
 	struct text t[N] = {{0}};
 	int rc = load_side(&d, files, nfiles, e);
+	heap_for_statistics(); /* before the first of them: Spearman's ranks */
 	if (rc == 0)
 		rc = claims_pretrial(&d, &pt, e); /* needs the trials in their order */
 	if (rc == 0)
@@ -223,6 +223,7 @@ static int run_compare(const struct opts *o, const char *const *base, size_t nba
 	int rc = load_side(&db, base, nbase, e);
 	if (rc == 0)
 		rc = load_side(&dn, news, nnew, e);
+	heap_for_statistics();
 	if (rc == 0)
 		rc = summarize_all(&db, o, &sb, e);
 	if (rc == 0)
