@@ -50,14 +50,14 @@ static inline __attribute__((always_inline)) int parse_u64(const struct csv_fiel
 	return csv_parse_u64(f->s, f->len, v);
 }
 
-/* an optional '-' and digits; "-0" is not a number race writes */
-static inline __attribute__((always_inline)) int parse_i128(const struct csv_field *f, i128 *v)
+/* an optional '-' and digits, as sign and magnitude; "-0" is not a number
+   race writes */
+static inline __attribute__((always_inline)) int parse_signed(const struct csv_field *f, int *neg,
+							      uint64_t *mag)
 {
-	int neg = f->len > 0 && f->s[0] == '-';
-	uint64_t x;
-	if (csv_parse_u64(f->s + neg, f->len - (size_t)neg, &x) != 0 || (neg && x == 0))
+	*neg = f->len > 0 && f->s[0] == '-';
+	if (csv_parse_u64(f->s + *neg, f->len - (size_t)*neg, mag) != 0 || (*neg && *mag == 0))
 		return -1;
-	*v = neg ? -(i128)x : (i128)x;
 	return 0;
 }
 
@@ -723,7 +723,8 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		}
 		int bad = -1;
 		uint64_t expected, procs, iters, elapsed, final, trial = 0, seq = 0, skew = 0;
-		i128 lost = 0;
+		uint64_t lost = 0; /* its magnitude; lost_neg: below zero */
+		int lost_neg = 0;
 		float overlap, opair = -1.0f;
 		/* a row of the previous row's cell (procs and iters are factors:
 		   the same text) with the same expected text: those three are
@@ -762,7 +763,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			bad = C_ELAPSED;
 		else if (parse_unit(&r.f[col[C_OVERLAP]], &overlap) != 0)
 			bad = C_OVERLAP;
-		else if (col[C_LOST] >= 0 && parse_i128(&r.f[col[C_LOST]], &lost) != 0)
+		else if (col[C_LOST] >= 0 && parse_signed(&r.f[col[C_LOST]], &lost_neg, &lost) != 0)
 			bad = C_LOST;
 		else if (col[C_OVERLAP_PAIR] >= 0 && r.f[col[C_OVERLAP_PAIR]].len &&
 			 parse_unit(&r.f[col[C_OVERLAP_PAIR]], &opair) != 0)
@@ -778,7 +779,8 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 				     col_names[bad], r.f[col[bad]].s, col_wants[bad]);
 			break;
 		}
-		if (col[C_LOST] >= 0 && lost != (i128)expected - (i128)final) {
+		if (col[C_LOST] >= 0 && (lost_neg ? final <= expected || lost != final - expected
+						  : final > expected || lost != expected - final)) {
 			rc = rl_fail(e, RL_EINPUT, "%s:%lu: lost %s is not expected - final (%llu - %llu)",
 				     path, r.line, r.f[col[C_LOST]].s, (unsigned long long)expected,
 				     (unsigned long long)final);

@@ -2,7 +2,7 @@
 # racestat end to end: outputs, merging, CSV dialects, edge cells, the
 # measures compared, exact counts, bad input.
 . "$(dirname "$0")/lib.sh"
-plan 51
+plan 54
 
 H="run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,elapsed_ns,overlap"
 mkd() { mkdir -p "$TMP/$1"; echo "$TMP/$1"; }
@@ -166,6 +166,9 @@ bad_case "empty file" "bad.csv: empty file" ""
 bad_case "too few fields" "bad.csv:2: 11 fields, the header has 12" "$H\nr,e,plain,b,2,10,1,20,17,3,100\n"
 bad_case "not CSV at all" "bad.csv:1: missing required column" "\x7fELF\x02\x01\x01\x00\x00binary\n\x00\x01"
 bad_case "lost inconsistent" "bad.csv:2: lost 4 is not expected - final" "$H\nr,e,plain,b,2,10,1,20,17,4,100,0.5\n"
+bad_case "lost negative, final below expected" "bad.csv:2: lost -3 is not expected - final \\(20 - 17\\)" "$H\nr,e,plain,b,2,10,1,20,17,-3,100,0.5\n"
+bad_case "lost positive, final above expected" "bad.csv:2: lost 5 is not expected - final \\(20 - 25\\)" "$H\nr,e,plain,b,2,10,1,20,25,5,100,0.5\n"
+bad_case "lost -0" "bad.csv:2: lost '-0' is not an integer" "$H\nr,e,plain,b,2,10,1,20,20,-0,100,0.5\n"
 bad_case "expected not procs x iters" "bad.csv:2: expected 21 is not procs x iters \\(2 x 10\\)" "$H\nr,e,plain,b,2,10,1,21,17,4,100,0.5\n"
 bad_case "overlap out of range" "bad.csv:2: overlap '1.5' is not a number in \\[0, 1\\]" "$H\nr,e,plain,b,2,10,1,20,17,3,100,1.5\n"
 bad_case "overlap with a space" "bad.csv:2: overlap ' 0.5' is not a number" "$H\nr,e,plain,b,2,10,1,20,17,3,100, 0.5\n"
