@@ -361,6 +361,21 @@ static size_t kth_sample(uint64_t inside, uint64_t enough, uint64_t walk)
 	return best;
 }
 
+/* The next round's sample size, once this round's pass is expected to
+   leave `expect` candidates between its pivots: the smallest from s up to
+   KTH_SAMPLE_MAX whose pivots are expected to leave few enough for the
+   pass after to gather every one of them (so that the round after that is
+   the last, a selection among them, not another pass); s where none does. */
+static size_t kth_next_sample(size_t s, double expect, uint64_t enough)
+{
+	for (size_t z = s; z <= KTH_SAMPLE_MAX; z *= 2) {
+		double keep = (3.0 * sqrt((double)z) + 4.0) / (double)z * 1.25;
+		if (expect * keep * 1.5 + 64.0 <= (double)enough)
+			return z;
+	}
+	return s;
+}
+
 /* The bracket a first selection reached after its first round, which the
    next selections among the same differences start from when it holds
    their k too (the interval's bounds lie within a fraction of a percent of
@@ -415,7 +430,7 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 	   later ones (the bounds, in the bracket it reaches) take */
 	int fill = ks && !ks->valid;
 	size_t want0 = fill ? KTH_SAMPLE_MAX : s;
-	size_t cap = 2 * (want0 > s ? want0 : s); /* a gathered sample is about its size; room for twice */
+	size_t cap = 2 * KTH_SAMPLE_MAX; /* a gathered sample is about its size; room for twice */
 	uint64_t *pos = malloc(s * sizeof *pos);
 	double *val = malloc(cap * sizeof *val), *nxt = malloc(cap * sizeof *nxt), *all = NULL;
 	size_t have = 0;     /* val[0..have): a sample gathered by the last pass */
@@ -467,7 +482,9 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 		   about as few are expected there as the listing takes, else a
 		   sample of about s */
 		double expect = share * (double)inside;
-		size_t want = round == 0 ? want0 : s; /* the next sample's size */
+		size_t want = kth_next_sample(s, expect, enum_max); /* the next sample's size */
+		if (round == 0 && want < want0)
+			want = want0;
 		struct gather g = {nxt, cap, 0, 0, 0, 0, 0};
 		if (expect * 1.5 + 64.0 <= (double)enum_max) {
 			if (!all)
