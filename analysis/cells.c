@@ -655,6 +655,443 @@ static long run_index(struct dataset *d, const char *run, size_t len)
 	return (long)d->n_runs++;
 }
 
+/* ---- plain rows of a known cell, read in one pass ----
+ *
+ * Most rows are plain (no quote, no carriage return) and belong to a cell
+ * already seen, with every text the cell's: its factor values, its
+ * expected and check texts, the run of the row before, status "ok". Such
+ * a row is read here straight from the reader's buffer, column by column
+ * as the header lays them out: a text column is compared with what it
+ * must hold, a count is read digit by digit as far as its digits go, a
+ * share must be race's "0.dddddd", any other column is skipped to its
+ * comma. Each column must end with its separator and the row with its
+ * newline. Anything else -- another text, a new cell, a number race would
+ * not write, a bad one, a row near the buffer's end -- leaves the row
+ * untouched for the general path below (csv_reader_next and the checks
+ * after it), which then reads it and decides exactly as it always does:
+ * this path accepts only rows the general one accepts, with the same
+ * values, and refuses none. A unit test loads the same files both ways. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__SSE2__)
+#define FAST_ROWS 1
+#endif
+
+enum fcol { FC_OTHER, FC_SPAN, FC_INSPAN, FC_RUN, FC_EXPECTED, FC_CHECK, FC_STATUS, FC_FINAL,
+	    FC_LOST, FC_ELAPSED, FC_OVERLAP, FC_OPAIR, FC_TRIAL, FC_SEQ, FC_SKEW };
+
+struct fast {
+	int on;
+	size_t ncol, nrun;
+	size_t lead;          /* the factor run that comes first in the row: it names the cell */
+	unsigned char *kind;  /* per column */
+	size_t *arg;          /* FC_SPAN: the factor run it starts; FC_INSPAN: unused */
+	struct fop {          /* the row as steps: a column each, a factor run in one */
+		unsigned char kind, sep; /* sep: what ends it, a comma or (the last) the newline */
+		uint16_t run;     /* FC_SPAN: its run */
+	} *op;
+	size_t nop;
+	/* per cell: its runs as a plain row holds them (values joined by
+	   commas), one buffer a cell (padded), NULL until learnt or when a
+	   value holds a comma, quote, CR or LF (such a row is never plain) */
+	char **tmpl;
+	size_t *toff, *tlen;  /* [ci * nrun + j] */
+	uint8_t *learnt;      /* 1: tmpl[ci] tried (it may be NULL) */
+	size_t cap;
+	struct span_slot *tab; /* cells by the hash of their first run's text */
+	size_t ntab, utab;
+};
+
+static void fast_free(struct fast *fs)
+{
+	for (size_t i = 0; fs->tmpl && i < fs->cap; i++)
+		free(fs->tmpl[i]);
+	free(fs->tmpl);
+	free(fs->toff);
+	free(fs->tlen);
+	free(fs->learnt);
+	free(fs->kind);
+	free(fs->arg);
+	free(fs->op);
+	free(fs->tab);
+}
+
+#if defined(FAST_ROWS)
+/* n bytes at p, eight at a time, the tail masked (p has eight readable
+   bytes past n) */
+static uint64_t text_hash(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	for (;; p += 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		if (n < 8)
+			w = n ? w & (~0ull >> (8 * (8 - n))) : 0;
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		if (n <= 8)
+			return h;
+		n -= 8;
+	}
+}
+
+/* A count at p, as csv_parse_u64 reads one: its digits' number (1 to 20)
+   and value, 0 when there is no digit or it is not a count. Up to seven
+   digits from one load, converted without a second look (SWAR). */
+static inline size_t digits_at(const char *p);
+static inline __attribute__((always_inline)) size_t count_at(const char *p, uint64_t *v)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	uint64_t x = w ^ 0x3030303030303030ull; /* a digit: 0 .. 9 */
+	uint64_t nd = (((x & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+	if (nd) {
+		size_t n = (size_t)(__builtin_ctzll(nd) >> 3);
+		if (n == 0)
+			return 0;
+		x <<= 8 * (8 - n); /* the digits to the top, leading zeros below */
+		x = (x * 2561) >> 8;
+		x = ((x & 0x00ff00ff00ff00ffull) * 6553601) >> 16;
+		*v = ((x & 0x0000ffff0000ffffull) * 42949672960001ull) >> 32;
+		return n;
+	}
+	size_t n = digits_at(p);
+	return csv_parse_u64(p, n, v) == 0 ? n : 0;
+}
+
+/* how many decimal digits begin at p (eight bytes a load; at most 24) */
+static inline size_t digits_at(const char *p)
+{
+	size_t n = 0;
+	for (int k = 0; k < 3; k++, n += 8) {
+		uint64_t w;
+		memcpy(&w, p + n, 8);
+		uint64_t x = w ^ 0x3030303030303030ull; /* a digit: 0 .. 9 */
+		uint64_t nd = (((x & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+		if (nd)
+			return n + (size_t)(__builtin_ctzll(nd) >> 3);
+	}
+	return n;
+}
+#endif
+
+/* The plan for this file's columns; off where a column the cell decides
+   (expected, check) comes before the first factor, or there are no factors. */
+static int fast_plan(struct fast *fs, const struct dataset *d, size_t ncol, const long *col,
+		     const size_t *fidx, const struct frun *run, size_t nrun)
+{
+	memset(fs, 0, sizeof *fs);
+#if defined(FAST_ROWS)
+	if (d->no_fast || nrun == 0)
+		return 0;
+	fs->kind = calloc(ncol, 1);
+	fs->arg = calloc(ncol, sizeof *fs->arg);
+	if (!fs->kind || !fs->arg)
+		return -1;
+	fs->ncol = ncol;
+	fs->nrun = nrun;
+	for (size_t j = 0; j < nrun; j++) {
+		size_t c0 = fidx[run[j].k0];
+		fs->kind[c0] = FC_SPAN;
+		fs->arg[c0] = j;
+		for (size_t m = 1; m < run[j].m; m++)
+			fs->kind[c0 + m] = FC_INSPAN;
+	}
+	static const struct {
+		int c;
+		unsigned char k;
+	} measure_kind[] = {
+		{C_RUN, FC_RUN}, {C_EXPECTED, FC_EXPECTED}, {C_CHECK, FC_CHECK}, {C_STATUS, FC_STATUS},
+		{C_FINAL, FC_FINAL}, {C_LOST, FC_LOST}, {C_ELAPSED, FC_ELAPSED}, {C_OVERLAP, FC_OVERLAP},
+		{C_OVERLAP_PAIR, FC_OPAIR}, {C_TRIAL, FC_TRIAL}, {C_SEQ, FC_SEQ}, {C_SKEW, FC_SKEW},
+	};
+	for (size_t i = 0; i < sizeof measure_kind / sizeof *measure_kind; i++)
+		if (col[measure_kind[i].c] >= 0)
+			fs->kind[col[measure_kind[i].c]] = measure_kind[i].k;
+	/* the first factor run names the cell: nothing that needs the cell before it */
+	size_t first = fidx[run[0].k0];
+	for (size_t j = 1; j < nrun; j++)
+		if (fidx[run[j].k0] < first) {
+			first = fidx[run[j].k0];
+			fs->lead = j;
+		}
+	for (size_t i = 0; i < first; i++)
+		if (fs->kind[i] == FC_EXPECTED || fs->kind[i] == FC_CHECK)
+			return 0;
+	if (nrun > UINT16_MAX || !(fs->op = calloc(ncol, sizeof *fs->op)))
+		return nrun > UINT16_MAX ? 0 : -1;
+	for (size_t i = 0; i < ncol; i++) {
+		struct fop *o = &fs->op[fs->nop++];
+		o->kind = fs->kind[i];
+		if (o->kind == FC_SPAN) {
+			o->run = (uint16_t)fs->arg[i];
+			i += run[o->run].m - 1;
+		}
+		o->sep = i + 1 < ncol ? ',' : '\n';
+	}
+	fs->on = 1;
+#else
+	(void)d; (void)ncol; (void)col; (void)fidx; (void)run; (void)nrun;
+#endif
+	return 0;
+}
+
+#if defined(FAST_ROWS)
+/* Cell ci's runs as a plain row holds them, and the cell in the table by
+   its lead run's text; once a cell (a value no plain row can hold: none). */
+static int fast_learn(struct fast *fs, const struct dataset *d, size_t ci, const struct frun *run)
+{
+	if (ci >= fs->cap) {
+		size_t cap = fs->cap ? fs->cap : 16;
+		while (cap <= ci)
+			cap *= 2;
+		char **t = realloc(fs->tmpl, cap * sizeof *t);
+		if (!t)
+			return -1;
+		fs->tmpl = t;
+		uint8_t *l = realloc(fs->learnt, cap);
+		if (!l)
+			return -1;
+		fs->learnt = l;
+		size_t *o = realloc(fs->toff, cap * fs->nrun * sizeof *o);
+		if (!o)
+			return -1;
+		fs->toff = o;
+		size_t *n = realloc(fs->tlen, cap * fs->nrun * sizeof *n);
+		if (!n)
+			return -1;
+		fs->tlen = n;
+		for (size_t i = fs->cap; i < cap; i++) {
+			fs->tmpl[i] = NULL;
+			fs->learnt[i] = 0;
+		}
+		fs->cap = cap;
+	}
+	if (fs->learnt[ci])
+		return 0;
+	fs->learnt[ci] = 1;
+	const struct cell *c = &d->cells[ci];
+	size_t total = 0;
+	for (size_t k = 0; k < d->n_factors; k++) {
+		for (size_t i = 0; i < c->flen[k]; i++) {
+			char ch = c->factor[k][i];
+			if (ch == ',' || ch == '"' || ch == '\r' || ch == '\n')
+				return 0; /* never in a plain row */
+		}
+		total += c->flen[k] + 1;
+	}
+	char *t = calloc(1, total + 16);
+	if (!t)
+		return -1;
+	size_t at = 0;
+	for (size_t j = 0; j < fs->nrun; j++) {
+		fs->toff[ci * fs->nrun + j] = at;
+		for (size_t m = 0; m < run[j].m; m++) {
+			size_t k = run[j].k0 + m;
+			if (m)
+				t[at++] = ',';
+			memcpy(t + at, c->factor[k], c->flen[k]);
+			at += c->flen[k];
+		}
+		fs->tlen[ci * fs->nrun + j] = at - fs->toff[ci * fs->nrun + j];
+		at++; /* a zero between runs */
+	}
+	fs->tmpl[ci] = t;
+	if ((fs->utab + 1) * 2 > fs->ntab) {
+		size_t nn = fs->ntab ? fs->ntab * 2 : 64;
+		struct span_slot *tab = calloc(nn, sizeof *tab);
+		if (!tab)
+			return -1;
+		for (size_t i = 0; i < fs->ntab; i++)
+			if (fs->tab[i].ci1) {
+				size_t j = fs->tab[i].h & (nn - 1);
+				while (tab[j].ci1)
+					j = (j + 1) & (nn - 1);
+				tab[j] = fs->tab[i];
+			}
+		free(fs->tab);
+		fs->tab = tab;
+		fs->ntab = nn;
+	}
+	size_t L = fs->lead;
+	uint64_t h = text_hash(t + fs->toff[ci * fs->nrun + L], fs->tlen[ci * fs->nrun + L]);
+	size_t j = h & (fs->ntab - 1);
+	while (fs->tab[j].ci1)
+		j = (j + 1) & (fs->ntab - 1);
+	fs->tab[j] = (struct span_slot){h, ci + 1};
+	fs->utab++;
+	return 0;
+}
+
+/* the lead run at p, ending at the m-th separator (a comma, or the
+   newline for a run that ends the row), within 64 bytes: its length, or
+   SIZE_MAX */
+static size_t lead_len(const char *p, size_t m)
+{
+	const __m128i commas = _mm_set1_epi8(','), nls = _mm_set1_epi8('\n');
+	uint64_t mask = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		mask |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, commas),
+									   _mm_cmpeq_epi8(v, nls))) << (16 * k);
+	}
+	for (size_t i = 1; i < m && mask; i++)
+		mask &= mask - 1;
+	return mask ? (size_t)__builtin_ctzll(mask) : SIZE_MAX;
+}
+
+/* Read the next row here if it is one this path takes: 1 taken, 0 left
+   for the general path (nothing consumed), -1 out of memory. */
+static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, const long *col,
+		    const struct seen *run_seen, long run_last, const struct frun *run)
+{
+	const char *nl, *p = csv_reader_peek_plain(r, &nl); /* nl: the limit, then the newline */
+	if (!p)
+		return 0;
+	struct cell *c = NULL;
+	size_t ci = 0;
+	uint64_t final = 0, elapsed = 0, lost = 0, trial = 0, seq = 0, skew = 0;
+	int lost_neg = 0;
+	float overlap = 0.0f, opair = -1.0f;
+	for (const struct fop *o = fs->op, *oend = fs->op + fs->nop; o < oend; o++) {
+		if (p >= nl)
+			return 0; /* every step starts before the limit: it reads at most 64 bytes */
+		char sep = (char)o->sep;
+		size_t n;
+		uint64_t *num = NULL;
+		switch (o->kind) {
+		case FC_SPAN: {
+			size_t j = o->run;
+			char after = sep;
+			if (!c) { /* the lead run names the cell: the row before's, else by its text's hash */
+				ci = d->last;
+				n = ci < fs->cap && fs->tmpl[ci] ? fs->tlen[ci * fs->nrun + j] : SIZE_MAX;
+				if (n == SIZE_MAX || n > (size_t)(nl - p) || p[n] != after ||
+				    !same_span(p, fs->tmpl[ci] + fs->toff[ci * fs->nrun + j], n)) {
+					n = lead_len(p, run[j].m);
+					if (n == SIZE_MAX || n > (size_t)(nl - p) || !fs->ntab)
+						return 0;
+					uint64_t h = text_hash(p, n);
+					ci = SIZE_MAX;
+					for (size_t s = h & (fs->ntab - 1); fs->tab[s].ci1; s = (s + 1) & (fs->ntab - 1)) {
+						size_t k = fs->tab[s].ci1 - 1;
+						if (fs->tab[s].h == h && fs->tlen[k * fs->nrun + j] == n &&
+						    same_span(p, fs->tmpl[k] + fs->toff[k * fs->nrun + j], n)) {
+							ci = k;
+							break;
+						}
+					}
+					if (ci == SIZE_MAX)
+						return 0;
+				}
+				c = &d->cells[ci];
+				if (c->n_ids == 0)
+					return 0;
+			} else {
+				n = fs->tlen[ci * fs->nrun + j];
+				if (n > (size_t)(nl - p) || !same_span(p, fs->tmpl[ci] + fs->toff[ci * fs->nrun + j], n))
+					return 0;
+			}
+			p += n;
+			break;
+		}
+		case FC_INSPAN: /* a run not yet reached: cannot be (runs start at their first column) */
+			return 0;
+		case FC_RUN:
+			n = run_seen->len;
+			if (n > 64 || n > (size_t)(nl - p) || !same_span(p, run_seen->text, n))
+				return 0;
+			p += n;
+			break;
+		case FC_EXPECTED:
+			n = c->exp_len;
+			if (n == SIZE_MAX || n > (size_t)(nl - p) || !same_bytes(p, c->exp_text, n))
+				return 0;
+			p += n;
+			break;
+		case FC_CHECK:
+			n = c->chk_len;
+			if (n == SIZE_MAX || n > (size_t)(nl - p) || !same_span(p, c->chk_text, n))
+				return 0;
+			p += n;
+			break;
+		case FC_STATUS:
+			if (p[0] != 'o' || p[1] != 'k')
+				return 0;
+			p += 2;
+			break;
+		case FC_LOST:
+			lost_neg = *p == '-';
+			p += lost_neg;
+			n = count_at(p, &lost);
+			if (n == 0 || (lost_neg && lost == 0))
+				return 0;
+			p += n;
+			break;
+		case FC_OVERLAP:
+		case FC_OPAIR: {
+			if (o->kind == FC_OPAIR && *p == sep)
+				break; /* empty: overlap is used */
+			struct csv_field f = {(char *)(uintptr_t)p, 8};
+			if (p[8] != sep || unit_fast(&f, o->kind == FC_OPAIR ? &opair : &overlap) != 0)
+				return 0;
+			p += 8;
+			break;
+		}
+		case FC_FINAL: num = &final; break;
+		case FC_ELAPSED: num = &elapsed; break;
+		case FC_TRIAL: num = &trial; break;
+		case FC_SEQ: num = &seq; break;
+		case FC_SKEW: num = &skew; break;
+		default: /* FC_OTHER: to its separator */
+			while (p < nl && *p != ',' && *p != '\n')
+				p++;
+			break;
+		}
+		if (num) {
+			n = count_at(p, num);
+			if (n == 0)
+				return 0;
+			p += n;
+		}
+		if (*p != sep)
+			return 0;
+		p++;
+	}
+	if (!c || p - 1 >= nl) /* the newline, before the limit: the row was plain */
+		return 0;
+	nl = p - 1;
+	/* what the general path checks, in its order; anything off: its turn */
+	uint64_t expected = c->expected;
+	if (col[C_LOST] >= 0 && (lost_neg ? final <= expected || lost != final - expected
+				       : final > expected || lost != expected - final))
+		return 0;
+	if (seq > UINT32_MAX || trial >> 48 || d->lines + r->next_line > UINT32_MAX)
+		return 0;
+	enum check chk = CHK_NONE;
+	if (col[C_CHECK] >= 0 || col[C_STRATEGY] >= 0) {
+		if (c->chk_len == SIZE_MAX)
+			return 0;
+		chk = c->check; /* the check text (compared) or the strategy (a factor) is the cell's */
+	}
+	csv_reader_take_plain(r, nl);
+	d->last = ci;
+	uint64_t tn = col[C_TRIAL] >= 0 ? trial : (d->rows + 1) & ((1ull << 48) - 1);
+	if (cell_push_id(c, (uint64_t)run_last << 48 | tn, (uint32_t)(d->lines + r->line)) != 0)
+		return -1;
+	d->rows++;
+	if ((chk == CHK_EXACT && final != expected) || (chk == CHK_AT_MOST && final > expected) ||
+	    (chk == CHK_UNTOUCHED && final != 0))
+		c->violations++;
+	if (final < expected)
+		c->lossy++;
+	else if (final > expected)
+		c->gained++;
+	float nspi = (float)((double)elapsed / (double)expected);
+	if (cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq, (float)skew) != 0)
+		return -1;
+	return 1;
+}
+#endif
+
 int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 {
 	if (d->n_files == 65535)
@@ -686,6 +1123,8 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 	size_t nrun = 0;
 	struct span_slot *stab = NULL; /* this file's cells by their factor runs' hash */
 	size_t nstab = 0, ustab = 0;
+	struct fast fs;
+	memset(&fs, 0, sizeof fs);
 
 	rc = csv_reader_next(&r, e);
 	if (rc == 0)
@@ -719,12 +1158,27 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 		else
 			run[nrun++] = (struct frun){k, 1};
 	}
+	if (rc == 0 && fast_plan(&fs, d, nheader, col, fidx, run, nrun) != 0)
+		rc = rl_fail(e, RL_ESYS, "out of memory");
 	long run_last = -1;
 	struct seen run_seen = {.len = SIZE_MAX};
 	char none[16] = {0};
 	struct csv_field nofield = {none, 0};
 
-	while (rc == 0 && (rc = csv_reader_next(&r, e)) == 1) {
+	while (rc == 0) {
+#if defined(FAST_ROWS)
+		if (fs.on) {
+			int taken = fast_row(d, &fs, &r, col, &run_seen, run_last, run);
+			if (taken < 0) {
+				rc = rl_fail(e, RL_ESYS, "out of memory");
+				break;
+			}
+			if (taken)
+				continue;
+		}
+#endif
+		if ((rc = csv_reader_next(&r, e)) != 1)
+			break;
 		rc = 0;
 		if (r.nf == 1 && r.f[0].len == 0)
 			continue; /* a blank line */
@@ -851,6 +1305,14 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			}
 		}
 		struct cell *c = &d->cells[ci];
+#if defined(FAST_ROWS)
+		if (fs.on && ((size_t)ci >= fs.cap || !fs.learnt[ci])) {
+			if (fast_learn(&fs, d, (size_t)ci, run) != 0) {
+				rc = rl_fail(e, RL_ESYS, "out of memory");
+				break;
+			}
+		}
+#endif
 		/* the guarantee: by the check column, else by the strategy's name */
 		const struct csv_field *kf = col[C_CHECK] >= 0 ? &r.f[col[C_CHECK]]
 					   : col[C_STRATEGY] >= 0 ? &r.f[col[C_STRATEGY]] : NULL;
@@ -920,6 +1382,7 @@ out:
 	free(fv);
 	free(run);
 	free(stab);
+	fast_free(&fs);
 	free(cx.slot);
 	free(fidx);
 	free(key);

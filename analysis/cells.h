@@ -88,6 +88,7 @@ struct dataset {
 	unsigned n_runs;
 	size_t *run_slots;
 	size_t n_run_slots;
+	int no_fast;            /* 1: every row by the general path (a unit test compares the two) */
 };
 
 /* Read one CSV into the dataset (files must agree on their factor columns). */

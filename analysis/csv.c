@@ -263,7 +263,7 @@ static long fill(struct csv_reader *r, struct rl_err *e)
 		char *b = realloc(r->buf, cap + 1 + CSV_SLACK);
 		if (!b)
 			return rl_fail(e, RL_ESYS, "%s: out of memory", r->path);
-		memset(b + cap + 1, 0, CSV_SLACK);
+		memset(b + r->cap, 0, cap - r->cap + 1 + CSV_SLACK); /* every byte of it defined */
 		r->buf = b;
 		r->cap = cap;
 	}
@@ -500,4 +500,39 @@ int csv_reader_next(struct csv_reader *r, struct rl_err *e)
 		if (k < 0)
 			return (int)k;
 	}
+}
+
+const char *csv_reader_peek_plain(struct csv_reader *r, const char **lim)
+{
+	/* past len lie bytes of the buffer (zeros, or an earlier read's), which
+	   may be read but never make a record: it must end before the limit */
+	size_t room = r->cap + 1 + CSV_SLACK;
+	if (r->pos >= r->len || r->pos + CSV_PEEK_AFTER >= room)
+		return NULL;
+	const char *p = r->buf + r->pos;
+	if (r->quote_at == SIZE_MAX || r->quote_at < r->pos) {
+		const char *q = memchr(p, '"', r->len - r->pos);
+		r->quote_at = q ? (size_t)(q - r->buf) : r->len;
+	}
+	if (r->cr_at == SIZE_MAX || r->cr_at < r->pos) {
+		const char *c = memchr(p, '\r', r->len - r->pos);
+		r->cr_at = c ? (size_t)(c - r->buf) : r->len;
+	}
+	size_t end = r->len < room - CSV_PEEK_AFTER ? r->len : room - CSV_PEEK_AFTER;
+	if (r->quote_at < end)
+		end = r->quote_at;
+	if (r->cr_at < end)
+		end = r->cr_at;
+	if (end <= r->pos)
+		return NULL;
+	*lim = r->buf + end;
+	return p;
+}
+
+void csv_reader_take_plain(struct csv_reader *r, const char *nl)
+{
+	r->nf = 0;
+	r->plain = 1;
+	r->pos = (size_t)(nl - r->buf) + 1;
+	r->line = r->next_line++;
 }

@@ -116,4 +116,16 @@ int csv_reader_open_mem(struct csv_reader *r, const char *name, const char *text
 int csv_reader_next(struct csv_reader *r, struct rl_err *e);
 void csv_reader_close(struct csv_reader *r);
 
+/* For a caller that parses the common record itself: the next record's
+   first byte, and *lim: the bytes read from there to *lim hold no quote
+   and no carriage return, and CSV_PEEK_AFTER more bytes past *lim lie in
+   the buffer (defined, but not the input's past its end); a record whose
+   newline comes before *lim is a plain one. NULL when there is none such
+   (csv_reader_next takes the next record). Nothing is consumed and nothing
+   written: r->f is not the record's. */
+#define CSV_PEEK_AFTER 64
+const char *csv_reader_peek_plain(struct csv_reader *r, const char **lim);
+/* Consume the record that ends at the newline nl: one line, r->line its own. */
+void csv_reader_take_plain(struct csv_reader *r, const char *nl);
+
 #endif

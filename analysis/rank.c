@@ -365,10 +365,12 @@ static size_t kth_sample(uint64_t inside, uint64_t enough, uint64_t walk)
    leave `expect` candidates between its pivots: the smallest from s up to
    KTH_SAMPLE_MAX whose pivots are expected to leave few enough for the
    pass after to gather every one of them (so that the round after that is
-   the last, a selection among them, not another pass); s where none does. */
-static size_t kth_next_sample(size_t s, double expect, uint64_t enough)
+   the last, a selection among them, not another pass), where choosing in
+   that sample costs less than the pass it saves (kth_sample's model: a
+   walk of `walk` steps against 25 a sampled value); s where none does. */
+static size_t kth_next_sample(size_t s, double expect, uint64_t enough, uint64_t walk)
 {
-	for (size_t z = s; z <= KTH_SAMPLE_MAX; z *= 2) {
+	for (size_t z = s; z <= KTH_SAMPLE_MAX && 25.0 * (double)(z - s) <= 6.0 * (double)walk; z *= 2) {
 		double keep = (3.0 * sqrt((double)z) + 4.0) / (double)z * 1.25;
 		if (expect * keep * 1.5 + 64.0 <= (double)enough)
 			return z;
@@ -482,7 +484,7 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 		   about as few are expected there as the listing takes, else a
 		   sample of about s */
 		double expect = share * (double)inside;
-		size_t want = kth_next_sample(s, expect, enum_max); /* the next sample's size */
+		size_t want = kth_next_sample(s, expect, enum_max, na + nb); /* the next sample's size */
 		if (round == 0 && want < want0)
 			want = want0;
 		struct gather g = {nxt, cap, 0, 0, 0, 0, 0};

@@ -319,6 +319,164 @@ static void check_sorts(void)
 	       tried, bad);
 }
 
+/* ---- the loader's fast path for plain rows against the general path ---- */
+
+/* race's columns; `variant` bit 0: rows in rounds (a cell each in turn),
+   else grouped; bit 1: odd rows (quoted values, CRLF, blank lines, long
+   fields, shares race does not write, failed trials, gains); bad_kind > 0:
+   one bad row at row bad_at */
+static size_t gen_trials(char *text, size_t rows, uint64_t *st, int variant, size_t bad_at, int bad_kind)
+{
+	static const char *const strat[] = {"plain", "atomic", "mu,tex"};
+	static const unsigned procs[] = {1, 2, 4};
+	static const unsigned long iters[] = {1000, 100000};
+	size_t len = (size_t)sprintf(text, "run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,"
+				    "elapsed_ns,overlap,overlap_pair,skew_ns,seq,host,region,workers,pin,launch,"
+				    "trace,check,status,shm_visible,shm_gone,cpus\n");
+	unsigned long trial[18] = {0};
+	int odd = variant & 2;
+	for (size_t i = 0; i < rows; i++) {
+		unsigned cell = variant & 1 ? (unsigned)(lcg(st) % 18) : (unsigned)(i * 18 / rows);
+		unsigned s = cell / 6, p = procs[cell / 2 % 3];
+		unsigned long it = iters[cell % 2], exp = p * it;
+		unsigned long fin = s ? exp : exp - lcg(st) % (exp / 2 + 1);
+		if (odd && lcg(st) % 50 == 0)
+			fin = exp + 1 + lcg(st) % 7; /* a gain */
+		long lost = (long)exp - (long)fin;
+		unsigned long el = lcg(st) % 4 == 0 ? lcg(st) * 1000003ull : lcg(st) % 100000;
+		char ov[16], op[16];
+		sprintf(ov, "0.%06lu", lcg(st) % 1000001 % 1000000);
+		sprintf(op, "0.%06lu", lcg(st) % 1000000);
+		if (odd && lcg(st) % 20 == 0)
+			strcpy(ov, lcg(st) % 2 ? "1.000000" : "0.5");
+		if (lcg(st) % 10 == 0)
+			op[0] = '\0';
+		const char *run = i < rows / 2 ? "20261201T000000Z-h-1" : "20261201T000001Z-h-2";
+		const char *sname = strat[s];
+		int quote_s = s == 2 || (odd && lcg(st) % 40 == 0);
+		const char *status = odd && lcg(st) % 30 == 0 ? "crashed" : "ok";
+		const char *other = odd && lcg(st) % 25 == 0
+			? "a-long-field-of-more-than-sixty-four-bytes-a-long-field-of-more-than-sixty-four"
+			: "";
+		unsigned long tr = ++trial[cell];
+		if (odd && lcg(st) % 60 == 0)
+			tr += 1000; /* out of order from here */
+		char row[512];
+		int n = snprintf(row, sizeof row,
+				 "%s,bench,%s%s%s,barrier,%u,%lu,%lu,%lu,%lu,%ld,%lu,%s,%s,%lu,%zu,h,anon,processes,"
+				 "none,fork,off,%s,%s,%s,,%s",
+				 run, quote_s ? "\"" : "", sname, quote_s ? "\"" : "", p, it, tr, exp, fin, lost, el, ov, op,
+				 lcg(st) % 100000, i + 1, s ? "exact" : "at_most", status, other, lcg(st) % 2 ? "0;1" : "1");
+		if (bad_kind && i == bad_at) {
+			switch (bad_kind) {
+			case 1: n = sprintf(row, "%s,bench,plain,barrier,1,1000,%lu,1000,12x,0,5,0.000000,,1,%zu,h,anon,"
+					    "processes,none,fork,off,at_most,ok,,,1", run, tr, i + 1); break;
+			case 2: n = sprintf(row, "%s,bench,plain,barrier,1,1000,%lu,1000,990,11,5,0.000000,,1,%zu,h,anon,"
+					    "processes,none,fork,off,at_most,ok,,,1", run, tr, i + 1); break;
+			case 3: row[n - 2] = '\0'; n -= 2; while (n > 0 && row[n - 1] != ',') n--; row[--n] = '\0'; break;
+			case 4: n = sprintf(row, "%s,bench,plain,barrier,1,1000,%lu,1000,990,10,5,1.500000,,1,%zu,h,anon,"
+					    "processes,none,fork,off,at_most,ok,,,1", run, tr, i + 1); break;
+			case 5: n = sprintf(row, "%s,bench,plain,barrier,1,1000,%lu,1000,990,10,5,0.000000,,1,%zu,h,anon,"
+					    "processes,none,fork,off,at_most,ok,,,1\"2", run, tr, i + 1); break;
+			case 6: n = sprintf(row, "%s,bench,plain,barrier,1,1000,%lu,1001,990,11,5,0.000000,,1,%zu,h,anon,"
+					    "processes,none,fork,off,at_most,ok,,,1", run, tr, i + 1); break;
+			case 7: n = sprintf(row, "%s,bench,plain,barrier,1,1000,281474976710656,1000,990,10,5,0.000000,,1,"
+					    "%zu,h,anon,processes,none,fork,off,at_most,ok,,,1", run, i + 1); break;
+			default: n = sprintf(row, "%s,bench,plain,barrier,1,1000,%lu,1000,,10,5,0.000000,,1,%zu,h,anon,"
+					     "processes,none,fork,off,at_most,ok,,,1", run, tr, i + 1); break;
+			}
+		}
+		memcpy(text + len, row, (size_t)n);
+		len += (size_t)n;
+		if (odd && lcg(st) % 70 == 0)
+			text[len++] = '\r';
+		text[len++] = '\n';
+		if (odd && lcg(st) % 90 == 0)
+			text[len++] = '\n'; /* a blank line */
+	}
+	return len;
+}
+
+static int same_cells(const struct dataset *a, const struct dataset *b)
+{
+	if (a->n_cells != b->n_cells || a->rows != b->rows || a->lines != b->lines)
+		return 0;
+	for (size_t i = 0; i < a->n_cells; i++) {
+		const struct cell *x = &a->cells[i], *y = &b->cells[i];
+		if (x->keylen != y->keylen || memcmp(x->keybuf, y->keybuf, x->keylen) != 0 || x->n != y->n ||
+		    x->expected != y->expected || x->check != y->check || x->lossy != y->lossy ||
+		    x->gained != y->gained || x->violations != y->violations || x->failed != y->failed ||
+		    x->n_ids != y->n_ids || x->ids_rising != y->ids_rising || x->has_seq != y->has_seq ||
+		    x->has_skew != y->has_skew)
+			return 0;
+		if (memcmp(x->final, y->final, x->n * sizeof *x->final) != 0 ||
+		    memcmp(x->nspi, y->nspi, x->n * sizeof *x->nspi) != 0 ||
+		    memcmp(x->overlap, y->overlap, x->n * sizeof *x->overlap) != 0 ||
+		    (x->has_seq && memcmp(x->seq, y->seq, x->n * sizeof *x->seq) != 0) ||
+		    (x->has_skew && memcmp(x->skew, y->skew, x->n * sizeof *x->skew) != 0) ||
+		    memcmp(x->id_line, y->id_line, x->n_ids * sizeof *x->id_line) != 0)
+			return 0;
+		if (x->ids_rising ? x->n_idruns != y->n_idruns ||
+					    memcmp(x->idrun_first, y->idrun_first, x->n_idruns * sizeof *x->idrun_first) ||
+					    memcmp(x->idrun_count, y->idrun_count, x->n_idruns * sizeof *x->idrun_count)
+				  : memcmp(x->id, y->id, x->n_ids * sizeof *x->id) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void check_fast_rows(void)
+{
+	size_t rows = 30000;
+	char *text = malloc(rows * 512 + 4096);
+	uint64_t st = 4242;
+	int same_ok = 0, same_bad = 0, tries_ok = 0, tries_bad = 0;
+	char diag[600] = "";
+	for (int t = 0; text && t < 24; t++) {
+		int variant = t % 4, bad = t < 8 ? 0 : 1 + (t - 8) % 8;
+		size_t at = 1 + lcg(&st) % (rows - 1);
+		size_t len = gen_trials(text, rows, &st, variant, at, bad);
+		char path[] = "/tmp/racelab-fast-XXXXXX";
+		int fd = mkstemp(path);
+		if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		close(fd);
+		struct dataset d[2];
+		struct rl_err e[2];
+		int rc[2];
+		for (int k = 0; k < 2; k++) {
+			memset(&d[k], 0, sizeof d[k]);
+			d[k].no_fast = k;
+			e[k].msg[0] = '\0';
+			rc[k] = dataset_load(&d[k], path, &e[k]);
+		}
+		unlink(path);
+		int same = rc[0] == rc[1] && strcmp(e[0].msg, e[1].msg) == 0 && (rc[0] != 0 || same_cells(&d[0], &d[1]));
+		if (!bad) {
+			tries_ok++;
+			same_ok += same && rc[0] == 0;
+		} else {
+			tries_bad++;
+			same_bad += same && rc[0] != 0;
+		}
+		if (!same || (bad != 0) != (rc[0] != 0))
+			snprintf(diag, sizeof diag, "variant %d bad %d at %zu: rc %d/%d '%s' / '%s'", variant, bad, at,
+				 rc[0], rc[1], e[0].msg, e[1].msg);
+		dataset_free(&d[0]);
+		dataset_free(&d[1]);
+	}
+	free(text);
+	TAP_OK(tries_ok == 8 && same_ok == tries_ok,
+	       "plain rows read by the fast path give the cells the general path gives: %d of %d files of %zu rows "
+	       "(rounds and grouped, with quoted values, CRLF, blank lines, long fields, gains, failed trials) %s",
+	       same_ok, tries_ok, rows, diag);
+	TAP_OK(tries_bad == 16 && same_bad == tries_bad,
+	       "a bad row among them is refused both ways with the same message: %d of %d %s", same_bad, tries_bad, diag);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -703,6 +861,7 @@ int main(void)
 	TAP_OK(udiff == 0, "a share's six decimals by a multiplication: the float of the division for all 10^6 + 1 (%lu differ)",
 	       udiff);
 	check_reader();
+	check_fast_rows();
 	check_sorts();
 	free(big_a);
 	free(big_b);
