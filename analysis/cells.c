@@ -431,19 +431,26 @@ static size_t grown(size_t cap)
 
 /* seq and skew only where the cell's first file has the column: a column
    a file lacks holds nothing a trial */
-static int cell_push(struct cell *c, uint64_t final, float nspi, float overlap, uint32_t seq, float skew)
+static __attribute__((noinline)) int cell_grow(struct cell *c)
 {
-	if (c->n == c->cap) {
-		size_t cap = grown(c->cap);
-		REGROW(c->final, cap);
-		REGROW(c->nspi, cap);
-		REGROW(c->overlap, cap);
-		if (c->has_seq)
-			REGROW(c->seq, cap);
-		if (c->has_skew)
-			REGROW(c->skew, cap);
-		c->cap = cap;
-	}
+	size_t cap = grown(c->cap);
+	REGROW(c->final, cap);
+	REGROW(c->nspi, cap);
+	REGROW(c->overlap, cap);
+	if (c->has_seq)
+		REGROW(c->seq, cap);
+	if (c->has_skew)
+		REGROW(c->skew, cap);
+	c->cap = cap;
+	return 0;
+}
+
+/* every usable trial: inline, the growth out of line */
+static inline __attribute__((always_inline)) int cell_push(struct cell *c, uint64_t final, float nspi,
+							   float overlap, uint32_t seq, float skew)
+{
+	if (c->n == c->cap && cell_grow(c) != 0)
+		return -1;
 	c->final[c->n] = final;
 	c->nspi[c->n] = nspi;
 	c->overlap[c->n] = overlap;
@@ -507,6 +514,19 @@ static int cell_push_id(struct cell *c, uint64_t id, uint32_t line)
 	c->id_line[c->n_ids] = line;
 	c->n_ids++;
 	return 0;
+}
+
+/* the common case inline: the next id of the cell's last run, room left */
+static inline __attribute__((always_inline)) int cell_push_next_id(struct cell *c, uint64_t id, uint32_t line)
+{
+	if (c->n_ids < c->cap_ids && c->ids_rising && c->n_idruns && id > c->last_id && id == c->last_id + 1 &&
+	    c->idrun_count[c->n_idruns - 1] < UINT32_MAX) {
+		c->idrun_count[c->n_idruns - 1]++;
+		c->last_id = id;
+		c->id_line[c->n_ids++] = line;
+		return 0;
+	}
+	return cell_push_id(c, id, line);
 }
 
 void cell_label(const struct dataset *d, const struct cell *c, char *buf, size_t len)
@@ -940,12 +960,10 @@ static size_t lead_len(const char *p, size_t m)
 
 /* Read the next row here if it is one this path takes: 1 taken, 0 left
    for the general path (nothing consumed), -1 out of memory. */
-static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, const long *col,
-		    const struct seen *run_seen, long run_last, const struct frun *run)
+static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, const char *p, const char *nl,
+		    const long *col, const struct seen *run_seen, long run_last, const struct frun *run)
 {
-	const char *nl, *p = csv_reader_peek_plain(r, &nl); /* nl: the limit, then the newline */
-	if (!p)
-		return 0;
+	/* p: the row, nl: the limit (csv_reader_peek_plain), then its newline */
 	struct cell *c = NULL;
 	size_t ci = 0;
 	uint64_t final = 0, elapsed = 0, lost = 0, trial = 0, seq = 0, skew = 0;
@@ -1075,7 +1093,7 @@ static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, co
 	csv_reader_take_plain(r, nl);
 	d->last = ci;
 	uint64_t tn = col[C_TRIAL] >= 0 ? trial : (d->rows + 1) & ((1ull << 48) - 1);
-	if (cell_push_id(c, (uint64_t)run_last << 48 | tn, (uint32_t)(d->lines + r->line)) != 0)
+	if (cell_push_next_id(c, (uint64_t)run_last << 48 | tn, (uint32_t)(d->lines + r->line)) != 0)
 		return -1;
 	d->rows++;
 	if ((chk == CHK_EXACT && final != expected) || (chk == CHK_AT_MOST && final > expected) ||
@@ -1167,14 +1185,17 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 
 	while (rc == 0) {
 #if defined(FAST_ROWS)
-		if (fs.on) {
-			int taken = fast_row(d, &fs, &r, col, &run_seen, run_last, run);
+		if (fs.on) { /* as many rows as it takes, under one limit */
+			const char *lim, *p = csv_reader_peek_plain(&r, &lim);
+			int taken = 0;
+			while (p && (taken = fast_row(d, &fs, &r, p, lim, col, &run_seen, run_last, run)) > 0)
+				p = r.buf + r.pos < lim ? r.buf + r.pos : NULL;
 			if (taken < 0) {
 				rc = rl_fail(e, RL_ESYS, "out of memory");
 				break;
 			}
 			if (taken)
-				continue;
+				continue; /* the limit reached: look again */
 		}
 #endif
 		if ((rc = csv_reader_next(&r, e)) != 1)
