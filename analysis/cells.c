@@ -696,7 +696,8 @@ static long run_index(struct dataset *d, const char *run, size_t len)
 #endif
 
 enum fcol { FC_OTHER, FC_SPAN, FC_INSPAN, FC_RUN, FC_EXPECTED, FC_CHECK, FC_STATUS, FC_FINAL,
-	    FC_LOST, FC_ELAPSED, FC_OVERLAP, FC_OPAIR, FC_TRIAL, FC_SEQ, FC_SKEW };
+	    FC_LOST, FC_ELAPSED, FC_OVERLAP, FC_OPAIR, FC_TRIAL, FC_SEQ, FC_SKEW,
+	    FC_MEASURES /* trial to overlap_pair, as race writes them: one step */ };
 
 struct fast {
 	int on;
@@ -846,6 +847,19 @@ static int fast_plan(struct fast *fs, const struct dataset *d, size_t ncol, cons
 			i += run[o->run].m - 1;
 		}
 		o->sep = i + 1 < ncol ? ',' : '\n';
+	}
+	/* race's seven measures in its order, none last: one step, not seven */
+	static const unsigned char seven[] = {FC_TRIAL, FC_EXPECTED, FC_FINAL, FC_LOST, FC_ELAPSED, FC_OVERLAP, FC_OPAIR};
+	for (size_t i = 0; i + 7 <= fs->nop; i++) {
+		size_t m = 0;
+		while (m < 7 && fs->op[i + m].kind == seven[m] && fs->op[i + m].sep == ',')
+			m++;
+		if (m == 7) {
+			fs->op[i].kind = FC_MEASURES;
+			memmove(fs->op + i + 1, fs->op + i + 7, (fs->nop - i - 7) * sizeof *fs->op);
+			fs->nop -= 6;
+			break;
+		}
 	}
 	fs->on = 1;
 #else
@@ -1052,6 +1066,43 @@ static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, co
 			if (p[8] != sep || unit_fast(&f, o->kind == FC_OPAIR ? &opair : &overlap) != 0)
 				return 0;
 			p += 8;
+			break;
+		}
+		case FC_MEASURES: { /* trial,expected,final,lost,elapsed_ns,overlap,overlap_pair */
+			struct csv_field f;
+			if ((n = count_at(p, &trial)) == 0 || p[n] != ',')
+				return 0;
+			p += n + 1;
+			n = c->exp_len;
+			if (p >= nl || n == SIZE_MAX || n > (size_t)(nl - p) || p[n] != ',' ||
+			    !same_bytes(p, c->exp_text, n))
+				return 0;
+			p += n + 1;
+			if (p >= nl || (n = count_at(p, &final)) == 0 || p[n] != ',')
+				return 0;
+			p += n + 1;
+			if (p >= nl)
+				return 0;
+			lost_neg = *p == '-';
+			p += lost_neg;
+			if ((n = count_at(p, &lost)) == 0 || (lost_neg && lost == 0) || p[n] != ',')
+				return 0;
+			p += n + 1;
+			if (p >= nl || (n = count_at(p, &elapsed)) == 0 || p[n] != ',')
+				return 0;
+			p += n + 1;
+			f = (struct csv_field){(char *)(uintptr_t)p, 8};
+			if (p >= nl || p[8] != ',' || unit_fast(&f, &overlap) != 0)
+				return 0;
+			p += 9;
+			if (p >= nl)
+				return 0;
+			if (*p != sep) { /* else empty: overlap is used */
+				f = (struct csv_field){(char *)(uintptr_t)p, 8};
+				if (p[8] != sep || unit_fast(&f, &opair) != 0)
+					return 0;
+				p += 8;
+			}
 			break;
 		}
 		case FC_FINAL: num = &final; break;

@@ -529,10 +529,3 @@ const char *csv_reader_peek_plain(struct csv_reader *r, const char **lim)
 	return p;
 }
 
-void csv_reader_take_plain(struct csv_reader *r, const char *nl)
-{
-	r->nf = 0;
-	r->plain = 1;
-	r->pos = (size_t)(nl - r->buf) + 1;
-	r->line = r->next_line++;
-}

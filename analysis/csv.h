@@ -126,6 +126,12 @@ void csv_reader_close(struct csv_reader *r);
 #define CSV_PEEK_AFTER 64
 const char *csv_reader_peek_plain(struct csv_reader *r, const char **lim);
 /* Consume the record that ends at the newline nl: one line, r->line its own. */
-void csv_reader_take_plain(struct csv_reader *r, const char *nl);
+static inline void csv_reader_take_plain(struct csv_reader *r, const char *nl)
+{
+	r->nf = 0;
+	r->plain = 1;
+	r->pos = (size_t)(nl - r->buf) + 1;
+	r->line = r->next_line++;
+}
 
 #endif

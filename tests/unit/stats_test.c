@@ -327,7 +327,7 @@ static void check_sorts(void)
    one bad row at row bad_at */
 static size_t gen_trials(char *text, size_t rows, uint64_t *st, int variant, size_t bad_at, int bad_kind)
 {
-	static const char *const strat[] = {"plain", "atomic", "mu,tex"};
+	const char *const strat[] = {"plain", "atomic", variant & 4 ? "mutex" : "mu,tex"};
 	static const unsigned procs[] = {1, 2, 4};
 	static const unsigned long iters[] = {1000, 100000};
 	size_t len = (size_t)sprintf(text, "run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,"
@@ -397,6 +397,52 @@ static size_t gen_trials(char *text, size_t rows, uint64_t *st, int variant, siz
 	return len;
 }
 
+/* the same rows with their columns in another order (a header-driven
+   reader must not care): factor runs apart, measures one by one, the
+   cell's texts after the first factors; no value may hold a comma */
+static size_t permute_columns(const char *in, size_t len, char *out)
+{
+	static const int order[26] = {1, 2, 3, 4, 5, 0, 8, 9, 6, 10, 12, 11, 7, 13, 15, 14,
+				      16, 17, 18, 19, 20, 22, 21, 23, 25, 24};
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		size_t e = i;
+		while (e < len && in[e] != '\n')
+			e++;
+		size_t end = e, cr = end > i && in[end - 1] == '\r';
+		end -= cr;
+		const char *f[27];
+		size_t fl[27], nf = 0;
+		for (size_t a = i; nf < 27;) {
+			size_t b = a;
+			while (b < end && in[b] != ',')
+				b++;
+			f[nf] = in + a;
+			fl[nf++] = b - a;
+			if (b >= end)
+				break;
+			a = b + 1;
+		}
+		if (nf == 26)
+			for (int k = 0; k < 26; k++) {
+				if (k)
+					out[o++] = ',';
+				memcpy(out + o, f[order[k]], fl[order[k]]);
+				o += fl[order[k]];
+			}
+		else { /* a blank line, or a short (bad) row: as it is */
+			memcpy(out + o, in + i, end - i);
+			o += end - i;
+		}
+		if (cr)
+			out[o++] = '\r';
+		if (e < len)
+			out[o++] = '\n';
+		i = e + 1;
+	}
+	return o;
+}
+
 static int same_cells(const struct dataset *a, const struct dataset *b)
 {
 	if (a->n_cells != b->n_cells || a->rows != b->rows || a->lines != b->lines)
@@ -428,14 +474,18 @@ static int same_cells(const struct dataset *a, const struct dataset *b)
 static void check_fast_rows(void)
 {
 	size_t rows = 30000;
-	char *text = malloc(rows * 512 + 4096);
+	char *text = malloc(rows * 512 + 4096), *perm = malloc(rows * 512 + 4096);
 	uint64_t st = 4242;
 	int same_ok = 0, same_bad = 0, tries_ok = 0, tries_bad = 0;
 	char diag[600] = "";
-	for (int t = 0; text && t < 24; t++) {
-		int variant = t % 4, bad = t < 8 ? 0 : 1 + (t - 8) % 8;
+	for (int t = 0; text && perm && t < 32; t++) {
+		int variant = t % 8, bad = t < 16 ? 0 : 1 + (t - 16) % 8;
 		size_t at = 1 + lcg(&st) % (rows - 1);
 		size_t len = gen_trials(text, rows, &st, variant, at, bad);
+		if (variant & 4) {
+			len = permute_columns(text, len, perm);
+			memcpy(text, perm, len);
+		}
 		char path[] = "/tmp/racelab-fast-XXXXXX";
 		int fd = mkstemp(path);
 		if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
@@ -469,9 +519,11 @@ static void check_fast_rows(void)
 		dataset_free(&d[1]);
 	}
 	free(text);
-	TAP_OK(tries_ok == 8 && same_ok == tries_ok,
+	free(perm);
+	TAP_OK(tries_ok == 16 && same_ok == tries_ok,
 	       "plain rows read by the fast path give the cells the general path gives: %d of %d files of %zu rows "
-	       "(rounds and grouped, with quoted values, CRLF, blank lines, long fields, gains, failed trials) %s",
+	       "(rounds and grouped, race's columns and another order, with quoted values, CRLF, blank lines, "
+	       "long fields, gains, failed trials) %s",
 	       same_ok, tries_ok, rows, diag);
 	TAP_OK(tries_bad == 16 && same_bad == tries_bad,
 	       "a bad row among them is refused both ways with the same message: %d of %d %s", same_bad, tries_bad, diag);
