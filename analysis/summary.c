@@ -92,9 +92,11 @@ int summarize(struct cell *c, uint64_t seed, unsigned reps, struct summary *s, s
 
 	if (s->measures_loss) {
 		/* shares lost; the lossy ones for the hurdle */
-		double sum = 0, sumsq = 0, all_sq = 0;
+		double sum = 0, sumsq = 0, all_sq = 0, f = 0.0;
 		for (size_t i = 0; i < n; i++) {
-			double f = (double)((long double)((i128)E - (i128)x[i]) / (long double)E);
+			/* the finals are sorted: a share is worked out once a distinct value */
+			if (i == 0 || x[i] != x[i - 1])
+				f = (double)((long double)((i128)E - (i128)x[i]) / (long double)E);
 			all_sq += f * f;
 			if (x[i] < E) {
 				sum += f;
