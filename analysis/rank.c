@@ -393,6 +393,7 @@ struct kth_start {
 	uint64_t d_inside; /* kth_runs: distinct pairs inside */
 	double *sample;    /* kth_untied: a sample of the bracket's candidates, or NULL */
 	size_t ns;
+	double *bw;        /* kth_untied: b and four infinities (walk_below), made once */
 };
 
 /* What a counting pass gathers, beside its counts, among the candidates
@@ -460,16 +461,19 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 	size_t cap = 2 * KTH_SAMPLE_MAX; /* a gathered sample is about its size; room for twice */
 	uint64_t *pos = malloc(s * sizeof *pos);
 	double *val = malloc(cap * sizeof *val), *nxt = malloc(cap * sizeof *nxt), *all = NULL;
-	/* b and four infinities after it, for walk_below */
-	double *bw = malloc((nb + 4) * sizeof *bw);
+	/* b and four infinities after it, for walk_below: once for the selections that share ks */
+	double *bw = ks && ks->bw ? ks->bw : malloc((nb + 4) * sizeof *bw);
+	int own_bw = !(ks && ks->bw);
 	size_t have = 0;     /* val[0..have): a sample gathered by the last pass */
 	int have_all = 0;    /* all[0..inside): every candidate, gathered by the last pass */
 	double res = NAN;
 	if (!pos || !val || !nxt || !bw)
 		goto out;
-	memcpy(bw, b, nb * sizeof *bw);
-	for (int i = 0; i < 4; i++)
-		bw[nb + i] = INFINITY;
+	if (own_bw) {
+		memcpy(bw, b, nb * sizeof *bw);
+		for (int i = 0; i < 4; i++)
+			bw[nb + i] = INFINITY;
+	}
 	if (first && ks->sample && ks->ns <= cap) {
 		memcpy(val, ks->sample, ks->ns * sizeof *val);
 		have = ks->ns;
@@ -587,7 +591,7 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 			}
 		}
 		if (round == 0 && fill) {
-			*ks = (struct kth_start){1, br, 0, NULL, 0};
+			*ks = (struct kth_start){1, br, 0, NULL, 0, ks->bw};
 			if (have && (ks->sample = malloc(have * sizeof *ks->sample)) != NULL) {
 				memcpy(ks->sample, val, have * sizeof *val);
 				ks->ns = have;
@@ -599,7 +603,12 @@ out:
 	free(val);
 	free(nxt);
 	free(all);
-	free(bw);
+	if (own_bw && ks && res == res) {
+		ks->bw = bw; /* kept for the next selection among the same differences */
+		bw = NULL;
+	}
+	if (own_bw)
+		free(bw);
 	return res;
 }
 
@@ -842,7 +851,7 @@ static double kth_runs(const struct runs *A, const struct runs *B, uint64_t k, s
 		d_inside = where == NARROW_BELOW ? dlt1 - dle_lo
 			 : where == NARROW_BETWEEN ? dlt2 - dle1 : dlt_hi - dle2;
 		if (round == 0 && ks && !ks->valid)
-			*ks = (struct kth_start){1, br, d_inside, NULL, 0};
+			*ks = (struct kth_start){1, br, d_inside, NULL, 0, ks->bw};
 	}
 out:
 	free(pos);
@@ -865,7 +874,15 @@ static int runs_pick(const double *a, size_t na, const double *b, size_t nb, str
 		     struct runs *rb)
 {
 	*ra = *rb = (struct runs){0};
-	if (na + nb <= 4096 || runs_of(a, na, ra) != 0)
+	if (na + nb <= 4096)
+		return 0;
+	/* the distinct values counted first: untied data need no runs made */
+	size_t d = 0;
+	for (size_t i = 0; i < na; i++)
+		d += i == 0 || a[i] != a[i - 1];
+	for (size_t i = 0; i < nb; i++)
+		d += i == 0 || b[i] != b[i - 1];
+	if (4 * d > na + nb || runs_of(a, na, ra) != 0)
 		return 0;
 	if (runs_of(b, nb, rb) != 0) {
 		runs_free(ra);
@@ -948,6 +965,7 @@ static int hl_core(const double *a, size_t na, const double *b, size_t nb, int e
 				runs_free(&ra);
 				runs_free(&rb);
 				free(ks.sample);
+				free(ks.bw);
 				return -1;
 			}
 			double tiesum = 0.0, fn = (double)(na + nb);
@@ -970,6 +988,7 @@ static int hl_core(const double *a, size_t na, const double *b, size_t nb, int e
 	runs_free(&ra);
 	runs_free(&rb);
 	free(ks.sample);
+	free(ks.bw);
 	if (out->lo > out->shift)
 		out->lo = out->shift;
 	if (out->hi < out->shift)
