@@ -14,6 +14,31 @@
 
 #include "stats.h"
 
+/* Past the run of values equal to v from i in the sorted x[0..n): the
+   first index there that holds another value, or n. The first few one by
+   one (most runs are short), then by doubling and halving, so that a long
+   run (a count of zeros, a lossless cell's shares) costs its logarithm. */
+static inline size_t run_end(const double *x, size_t i, size_t n, double v)
+{
+	for (int k = 0; k < 8; k++, i++)
+		if (i >= n || x[i] != v)
+			return i;
+	size_t lo = i, step = 8; /* x[lo - 1] == v */
+	while (step <= n - lo && x[lo + step - 1] == v) {
+		lo += step;
+		step *= 2;
+	}
+	size_t hi = step <= n - lo ? lo + step - 1 : n; /* x[hi] != v, or hi == n */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x[mid] == v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* the distinct values of two sorted samples, with their counts per sample */
 struct ties {
 	size_t d;            /* distinct values */
@@ -33,17 +58,11 @@ static int ties_of(const double *a, size_t na, const double *b, size_t nb, struc
 	t->d = 0;
 	while (i < na || j < nb) {
 		double v = i < na && (j >= nb || a[i] <= b[j]) ? a[i] : b[j];
-		size_t x = 0, y = 0;
-		while (i < na && a[i] == v) {
-			i++;
-			x++;
-		}
-		while (j < nb && b[j] == v) {
-			j++;
-			y++;
-		}
-		t->ca[t->d] = x;
-		t->cb[t->d] = y;
+		size_t i1 = run_end(a, i, na, v), j1 = run_end(b, j, nb, v);
+		t->ca[t->d] = i1 - i;
+		t->cb[t->d] = j1 - j;
+		i = i1;
+		j = j1;
 		t->d++;
 	}
 	return 0;
@@ -649,11 +668,18 @@ struct runs {
 	size_t n;
 };
 
-static int runs_of(const double *a, size_t na, struct runs *r)
+/* how many distinct values the sorted a holds */
+static size_t distinct_of(const double *a, size_t na)
 {
 	size_t d = 0;
-	for (size_t i = 0; i < na; i++)
-		d += i == 0 || a[i] != a[i - 1];
+	for (size_t i = 0; i < na; d++)
+		i = run_end(a, i, na, a[i]);
+	return d;
+}
+
+static int runs_of(const double *a, size_t na, struct runs *r)
+{
+	size_t d = distinct_of(a, na);
 	r->x = malloc((d ? d : 1) * sizeof *r->x);
 	r->c = malloc((d + 1) * sizeof *r->c);
 	r->n = d;
@@ -663,11 +689,10 @@ static int runs_of(const double *a, size_t na, struct runs *r)
 		return -1;
 	}
 	size_t j = 0;
-	for (size_t i = 0; i < na; i++)
-		if (i == 0 || a[i] != a[i - 1]) {
-			r->x[j] = a[i];
-			r->c[j++] = i;
-		}
+	for (size_t i = 0; i < na; i = run_end(a, i, na, a[i])) {
+		r->x[j] = a[i];
+		r->c[j++] = i;
+	}
 	r->c[d] = na;
 	return 0;
 }
@@ -877,11 +902,7 @@ static int runs_pick(const double *a, size_t na, const double *b, size_t nb, str
 	if (na + nb <= 4096)
 		return 0;
 	/* the distinct values counted first: untied data need no runs made */
-	size_t d = 0;
-	for (size_t i = 0; i < na; i++)
-		d += i == 0 || a[i] != a[i - 1];
-	for (size_t i = 0; i < nb; i++)
-		d += i == 0 || b[i] != b[i - 1];
+	size_t d = distinct_of(a, na) + distinct_of(b, nb);
 	if (4 * d > na + nb || runs_of(a, na, ra) != 0)
 		return 0;
 	if (runs_of(b, nb, rb) != 0) {
@@ -1039,10 +1060,8 @@ static void jt2_stream(const double *x, size_t nx, const double *y, size_t ny, d
 	while (i < nx || j < ny) {
 		double v = j >= ny || (i < nx && x[i] <= y[j]) ? x[i] : y[j];
 		size_t i0 = i, j0 = j;
-		while (i < nx && x[i] == v)
-			i++;
-		while (j < ny && y[j] == v)
-			j++;
+		i = run_end(x, i, nx, v);
+		j = run_end(y, j, ny, v);
 		uint64_t ca = i - i0, cb = j - j0;
 		below += cb * i0;
 		tied += cb * ca;
