@@ -462,6 +462,23 @@ static inline __attribute__((always_inline)) int cell_push(struct cell *c, uint6
 	return 0;
 }
 
+/* a usable (status ok) trial into its cell: its guarantee checked, its
+   loss counted, its values kept */
+static inline __attribute__((always_inline)) int cell_take(struct cell *c, enum check chk, uint64_t final,
+							   uint64_t expected, uint64_t elapsed, float overlap,
+							   float opair, uint64_t seq, uint64_t skew)
+{
+	if ((chk == CHK_EXACT && final != expected) || (chk == CHK_AT_MOST && final > expected) ||
+	    (chk == CHK_UNTOUCHED && final != 0))
+		c->violations++;
+	if (final < expected)
+		c->lossy++;
+	else if (final > expected)
+		c->gained++;
+	float nspi = (float)((double)elapsed / (double)expected); /* expected == work */
+	return cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq, (float)skew);
+}
+
 /* a cell's ids stop rising: from its runs, one id a row */
 static int ids_unroll(struct cell *c)
 {
@@ -972,6 +989,12 @@ static size_t lead_len(const char *p, size_t m)
 	return mask ? (size_t)__builtin_ctzll(mask) : SIZE_MAX;
 }
 
+/* the n bytes at p (n SIZE_MAX: none held) are the text t, before the limit */
+static inline int held_text(const char *p, const char *lim, const char *t, size_t n)
+{
+	return n != SIZE_MAX && n <= (size_t)(lim - p) && same_span(p, t, n);
+}
+
 /* Read the next row here if it is one this path takes: 1 taken, 0 left
    for the general path (nothing consumed), -1 out of memory. */
 static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, const char *p, const char *nl,
@@ -1027,24 +1050,17 @@ static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, co
 		}
 		case FC_INSPAN: /* a run not yet reached: cannot be (runs start at their first column) */
 			return 0;
-		case FC_RUN:
-			n = run_seen->len;
-			if (n > 64 || n > (size_t)(nl - p) || !same_span(p, run_seen->text, n))
-				return 0;
-			p += n;
-			break;
+		case FC_RUN: /* the row before's (held: 64 bytes at most) */
 		case FC_EXPECTED:
-			n = c->exp_len;
-			if (n == SIZE_MAX || n > (size_t)(nl - p) || !same_bytes(p, c->exp_text, n))
+		case FC_CHECK: {
+			const char *t = o->kind == FC_RUN ? run_seen->text : o->kind == FC_EXPECTED ? c->exp_text : c->chk_text;
+			n = o->kind == FC_RUN ? (run_seen->len > 64 ? SIZE_MAX : run_seen->len)
+			  : o->kind == FC_EXPECTED ? c->exp_len : c->chk_len;
+			if (!held_text(p, nl, t, n))
 				return 0;
 			p += n;
 			break;
-		case FC_CHECK:
-			n = c->chk_len;
-			if (n == SIZE_MAX || n > (size_t)(nl - p) || !same_span(p, c->chk_text, n))
-				return 0;
-			p += n;
-			break;
+		}
 		case FC_STATUS:
 			if (p[0] != 'o' || p[1] != 'k')
 				return 0;
@@ -1074,8 +1090,7 @@ static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, co
 				return 0;
 			p += n + 1;
 			n = c->exp_len;
-			if (p >= nl || n == SIZE_MAX || n > (size_t)(nl - p) || p[n] != ',' ||
-			    !same_bytes(p, c->exp_text, n))
+			if (p >= nl || !held_text(p, nl, c->exp_text, n) || p[n] != ',')
 				return 0;
 			p += n + 1;
 			if (p >= nl || (n = count_at(p, &final)) == 0 || p[n] != ',')
@@ -1147,17 +1162,7 @@ static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, co
 	if (cell_push_next_id(c, (uint64_t)run_last << 48 | tn, (uint32_t)(d->lines + r->line)) != 0)
 		return -1;
 	d->rows++;
-	if ((chk == CHK_EXACT && final != expected) || (chk == CHK_AT_MOST && final > expected) ||
-	    (chk == CHK_UNTOUCHED && final != 0))
-		c->violations++;
-	if (final < expected)
-		c->lossy++;
-	else if (final > expected)
-		c->gained++;
-	float nspi = (float)((double)elapsed / (double)expected);
-	if (cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq, (float)skew) != 0)
-		return -1;
-	return 1;
+	return cell_take(c, chk, final, expected, elapsed, overlap, opair, seq, skew) != 0 ? -1 : 1;
 }
 #endif
 
@@ -1436,15 +1441,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 			c->failed++;
 			continue;
 		}
-		if ((chk == CHK_EXACT && final != expected) || (chk == CHK_AT_MOST && final > expected) ||
-		    (chk == CHK_UNTOUCHED && final != 0))
-			c->violations++;
-		if (final < expected)
-			c->lossy++;
-		else if (final > expected)
-			c->gained++;
-		float nspi = (float)((double)elapsed / (double)expected); /* expected == work */
-		if (cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq, (float)skew) != 0) {
+		if (cell_take(c, chk, final, expected, elapsed, overlap, opair, seq, skew) != 0) {
 			rc = rl_fail(e, RL_ESYS, "out of memory");
 			break;
 		}
