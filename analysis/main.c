@@ -92,6 +92,11 @@ static int text_close(struct text *t)
 
 static int load_side(struct dataset *d, const char *const *files, size_t n, struct rl_err *e)
 {
+	/* while reading, a cell's arrays past 128 KiB are mappings of their
+	   own, which realloc grows by mremap, without a copy; a threshold left
+	   to glibc rises with the first large block freed, and the arrays then
+	   grew on the heap, copied at every step */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
 	memset(d, 0, sizeof *d);
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++)
