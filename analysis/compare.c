@@ -183,9 +183,20 @@ static int trend_rows(struct comparison *out, const char *family, size_t f, cons
 		ind[g] = malloc((n[g] ? n[g] : 1) * sizeof **ind);
 		if (!ind[g])
 			rc = -1;
-		else /* lossy or not, per trial: shares ascending, so zeros first */
-			for (size_t i = 0; i < n[g]; i++)
-				ind[g][i] = fr[g][i] > 0.0 ? 1.0 : 0.0;
+		else { /* lossy or not, per trial: shares ascending, so the lossy ones last */
+			size_t lo = 0, hi = n[g]; /* the first share above 0 */
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (fr[g][mid] > 0.0)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			for (size_t i = 0; i < lo; i++)
+				ind[g][i] = 0.0;
+			for (size_t i = lo; i < n[g]; i++)
+				ind[g][i] = 1.0;
+		}
 	}
 	for (int m = 0; rc == 0 && m < 2; m++) {
 		struct jt jt;
