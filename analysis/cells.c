@@ -712,16 +712,14 @@ static long run_index(struct dataset *d, const char *run, size_t len)
 #define FAST_ROWS 1
 #endif
 
-enum fcol { FC_OTHER, FC_SPAN, FC_INSPAN, FC_RUN, FC_EXPECTED, FC_CHECK, FC_STATUS, FC_FINAL,
+enum fcol { FC_OTHER, FC_SPAN, FC_RUN, FC_EXPECTED, FC_CHECK, FC_STATUS, FC_FINAL,
 	    FC_LOST, FC_ELAPSED, FC_OVERLAP, FC_OPAIR, FC_TRIAL, FC_SEQ, FC_SKEW,
 	    FC_MEASURES /* trial to overlap_pair, as race writes them: one step */ };
 
 struct fast {
 	int on;
-	size_t ncol, nrun;
+	size_t nrun;
 	size_t lead;          /* the factor run that comes first in the row: it names the cell */
-	unsigned char *kind;  /* per column */
-	size_t *arg;          /* FC_SPAN: the factor run it starts; FC_INSPAN: unused */
 	struct fop {          /* the row as steps: a column each, a factor run in one */
 		unsigned char kind, sep; /* sep: what ends it, a comma or (the last) the newline */
 		uint16_t run;     /* FC_SPAN: its run */
@@ -746,8 +744,6 @@ static void fast_free(struct fast *fs)
 	free(fs->toff);
 	free(fs->tlen);
 	free(fs->learnt);
-	free(fs->kind);
-	free(fs->arg);
 	free(fs->op);
 	free(fs->tab);
 }
@@ -820,18 +816,19 @@ static int fast_plan(struct fast *fs, const struct dataset *d, size_t ncol, cons
 #if defined(FAST_ROWS)
 	if (d->no_fast || nrun == 0)
 		return 0;
-	fs->kind = calloc(ncol, 1);
-	fs->arg = calloc(ncol, sizeof *fs->arg);
-	if (!fs->kind || !fs->arg)
+	/* each column's kind (a factor run's first column: the run), then the steps */
+	unsigned char *kind = calloc(ncol, 1);
+	size_t *arg = calloc(ncol, sizeof *arg);
+	if (!kind || !arg) {
+		free(kind);
+		free(arg);
 		return -1;
-	fs->ncol = ncol;
+	}
 	fs->nrun = nrun;
 	for (size_t j = 0; j < nrun; j++) {
 		size_t c0 = fidx[run[j].k0];
-		fs->kind[c0] = FC_SPAN;
-		fs->arg[c0] = j;
-		for (size_t m = 1; m < run[j].m; m++)
-			fs->kind[c0 + m] = FC_INSPAN;
+		kind[c0] = FC_SPAN;
+		arg[c0] = j;
 	}
 	static const struct {
 		int c;
@@ -843,7 +840,7 @@ static int fast_plan(struct fast *fs, const struct dataset *d, size_t ncol, cons
 	};
 	for (size_t i = 0; i < sizeof measure_kind / sizeof *measure_kind; i++)
 		if (col[measure_kind[i].c] >= 0)
-			fs->kind[col[measure_kind[i].c]] = measure_kind[i].k;
+			kind[col[measure_kind[i].c]] = measure_kind[i].k;
 	/* the first factor run names the cell: nothing that needs the cell before it */
 	size_t first = fidx[run[0].k0];
 	for (size_t j = 1; j < nrun; j++)
@@ -851,20 +848,27 @@ static int fast_plan(struct fast *fs, const struct dataset *d, size_t ncol, cons
 			first = fidx[run[j].k0];
 			fs->lead = j;
 		}
+	int usable = nrun <= UINT16_MAX;
 	for (size_t i = 0; i < first; i++)
-		if (fs->kind[i] == FC_EXPECTED || fs->kind[i] == FC_CHECK)
-			return 0;
-	if (nrun > UINT16_MAX || !(fs->op = calloc(ncol, sizeof *fs->op)))
-		return nrun > UINT16_MAX ? 0 : -1;
-	for (size_t i = 0; i < ncol; i++) {
+		usable &= kind[i] != FC_EXPECTED && kind[i] != FC_CHECK;
+	if (usable && !(fs->op = calloc(ncol, sizeof *fs->op))) {
+		free(kind);
+		free(arg);
+		return -1;
+	}
+	for (size_t i = 0; usable && i < ncol; i++) {
 		struct fop *o = &fs->op[fs->nop++];
-		o->kind = fs->kind[i];
-		if (o->kind == FC_SPAN) {
-			o->run = (uint16_t)fs->arg[i];
+		o->kind = kind[i];
+		if (o->kind == FC_SPAN) { /* the run's columns in one step */
+			o->run = (uint16_t)arg[i];
 			i += run[o->run].m - 1;
 		}
 		o->sep = i + 1 < ncol ? ',' : '\n';
 	}
+	free(kind);
+	free(arg);
+	if (!usable)
+		return 0;
 	/* race's seven measures in its order, none last: one step, not seven */
 	static const unsigned char seven[] = {FC_TRIAL, FC_EXPECTED, FC_FINAL, FC_LOST, FC_ELAPSED, FC_OVERLAP, FC_OPAIR};
 	for (size_t i = 0; i + 7 <= fs->nop; i++) {
@@ -1048,8 +1052,6 @@ static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, co
 			p += n;
 			break;
 		}
-		case FC_INSPAN: /* a run not yet reached: cannot be (runs start at their first column) */
-			return 0;
 		case FC_RUN: /* the row before's (held: 64 bytes at most) */
 		case FC_EXPECTED:
 		case FC_CHECK: {

@@ -298,6 +298,22 @@ static inline __attribute__((always_inline)) int add_field(struct csv_reader *r,
 	return 0;
 }
 
+/* The next quote and carriage return at or after pos (offsets; len: none),
+   looked for again only once pos has passed them: found once for many
+   records. Returns the nearer of the two. */
+static size_t specials_ahead(struct csv_reader *r)
+{
+	if (r->quote_at == SIZE_MAX || r->quote_at < r->pos) {
+		const char *q = memchr(r->buf + r->pos, '"', r->len - r->pos);
+		r->quote_at = q ? (size_t)(q - r->buf) : r->len;
+	}
+	if (r->cr_at == SIZE_MAX || r->cr_at < r->pos) {
+		const char *c = memchr(r->buf + r->pos, '\r', r->len - r->pos);
+		r->cr_at = c ? (size_t)(c - r->buf) : r->len;
+	}
+	return r->quote_at < r->cr_at ? r->quote_at : r->cr_at;
+}
+
 /* Find the end of the record at pos: the first LF outside quotes. Returns a
  * pointer to it (or to the buffer's end at EOF), NULL when more data is
  * needed; *quoted says whether the record holds a quote. */
@@ -305,16 +321,7 @@ static char *record_end(struct csv_reader *r, int *quoted)
 {
 	char *p = r->buf + r->pos, *end = r->buf + r->len;
 	char *nl = memchr(p, '\n', (size_t)(end - p));
-	/* the next quote and carriage return in the buffer, found once for
-	   many records (offsets; len: none) */
-	if (r->quote_at == SIZE_MAX || r->quote_at < r->pos) {
-		char *q = memchr(p, '"', (size_t)(end - p));
-		r->quote_at = q ? (size_t)(q - r->buf) : r->len;
-	}
-	if (r->cr_at == SIZE_MAX || r->cr_at < r->pos) {
-		char *c = memchr(p, '\r', (size_t)(end - p));
-		r->cr_at = c ? (size_t)(c - r->buf) : r->len;
-	}
+	specials_ahead(r);
 	size_t stop = nl ? (size_t)(nl - r->buf) : r->len;
 	char *q = r->quote_at < stop ? r->buf + r->quote_at : NULL;
 	*quoted = q != NULL || r->cr_at < stop;
@@ -466,15 +473,7 @@ int csv_reader_next(struct csv_reader *r, struct rl_err *e)
 {
 	for (;;) {
 		if (r->pos < r->len) {
-			if (r->quote_at == SIZE_MAX || r->quote_at < r->pos) {
-				char *q = memchr(r->buf + r->pos, '"', r->len - r->pos);
-				r->quote_at = q ? (size_t)(q - r->buf) : r->len;
-			}
-			if (r->cr_at == SIZE_MAX || r->cr_at < r->pos) {
-				char *c = memchr(r->buf + r->pos, '\r', r->len - r->pos);
-				r->cr_at = c ? (size_t)(c - r->buf) : r->len;
-			}
-			size_t lim = r->quote_at < r->cr_at ? r->quote_at : r->cr_at;
+			size_t lim = specials_ahead(r);
 			int rc = scan_plain(r, lim, e);
 			if (rc != 0)
 				return rc;
@@ -509,23 +508,12 @@ const char *csv_reader_peek_plain(struct csv_reader *r, const char **lim)
 	size_t room = r->cap + 1 + CSV_SLACK;
 	if (r->pos >= r->len || r->pos + CSV_PEEK_AFTER >= room)
 		return NULL;
-	const char *p = r->buf + r->pos;
-	if (r->quote_at == SIZE_MAX || r->quote_at < r->pos) {
-		const char *q = memchr(p, '"', r->len - r->pos);
-		r->quote_at = q ? (size_t)(q - r->buf) : r->len;
-	}
-	if (r->cr_at == SIZE_MAX || r->cr_at < r->pos) {
-		const char *c = memchr(p, '\r', r->len - r->pos);
-		r->cr_at = c ? (size_t)(c - r->buf) : r->len;
-	}
-	size_t end = r->len < room - CSV_PEEK_AFTER ? r->len : room - CSV_PEEK_AFTER;
-	if (r->quote_at < end)
-		end = r->quote_at;
-	if (r->cr_at < end)
-		end = r->cr_at;
+	size_t end = specials_ahead(r), room_end = room - CSV_PEEK_AFTER;
+	if (end > room_end)
+		end = room_end;
 	if (end <= r->pos)
 		return NULL;
 	*lim = r->buf + end;
-	return p;
+	return r->buf + r->pos;
 }
 
