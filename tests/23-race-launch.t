@@ -31,9 +31,14 @@ ok $([ "$bad" -eq 0 ] && [ "$one" -eq 0 ]; echo $?) "skew_ns is a count of ns in
 # a worker killed in the middle of a block: one crashed row, the sweep goes on
 $RACE -q -s plain -p 2 -n 2e5 -t 3000 --launch persistent --order cells -o "$TMP/kill.csv" 2>"$TMP/kill.err" &
 pid=$!
-sleep 0.6
-# the newest child is a worker of the running block (the oldest is the
-# guardian); a block can end between the look and the kill: look again
+# once the first rows are written (a fast machine runs the whole sweep in
+# a fraction of a second), the newest child is a worker of the running
+# block (the oldest is the guardian); a block can end between the look and
+# the kill: look again
+for _ in $(seq 500); do
+	[ "$(wc -l < "$TMP/kill.csv" 2>/dev/null || echo 0)" -gt 5 ] && break
+	sleep 0.01
+done
 for _ in $(seq 50); do
 	w=$(pgrep -n -x race -P $pid) && kill -KILL "$w" 2>/dev/null && break
 	sleep 0.01
@@ -98,7 +103,8 @@ ok $([ $rc -eq 0 ] && [ "$(count_rows "$TMP/cap.csv" 1)" -eq 30 ] && grep -q 'un
 refuse "--until without --max-trials is refused" "needs --max-trials" $RACE --until p_loss_ci=0.1 -o "$TMP/x.csv"
 
 # --time-budget: stop starting blocks, and resume to the end
-$RACE -q -s plain -p 2 -n 2e6 -t 600 --seed 4 --time-budget 1 -o "$TMP/tb.csv" 2>"$TMP/tb.err"; rc=$?
+# (3000 trials: about 2.3 s on a machine that runs 600 of them in 0.46 s)
+$RACE -q -s plain -p 2 -n 2e6 -t 3000 --seed 4 --time-budget 1 -o "$TMP/tb.csv" 2>"$TMP/tb.err"; rc=$?
 n1=$(count_rows "$TMP/tb.csv" 1)
-$RACE -q -s plain -p 2 -n 2e6 -t 600 --seed 4 --resume -o "$TMP/tb.csv"; rc2=$?
-ok $([ $rc -eq 0 ] && [ "$n1" -lt 600 ] && grep -q 'time budget is spent' "$TMP/tb.err" && [ $rc2 -eq 0 ] && [ "$(count_rows "$TMP/tb.csv" 1)" -eq 600 ]; echo $?) "--time-budget 1 stopped after $n1 of 600 trials; --resume completed them"
+$RACE -q -s plain -p 2 -n 2e6 -t 3000 --seed 4 --resume -o "$TMP/tb.csv"; rc2=$?
+ok $([ $rc -eq 0 ] && [ "$n1" -lt 3000 ] && grep -q 'time budget is spent' "$TMP/tb.err" && [ $rc2 -eq 0 ] && [ "$(count_rows "$TMP/tb.csv" 1)" -eq 3000 ]; echo $?) "--time-budget 1 stopped after $n1 of 3000 trials; --resume completed them"
