@@ -268,8 +268,10 @@ int main(int argc, char **argv)
 	/* read by the sweep between forks: kept out of what a fork copies, and
 	   the top level beside the parts rather than 24 KiB on the stack */
 	const size_t plan_size = (MAX_INCLUDES + 2) * sizeof(struct settings);
-	struct settings *plan = nocopy_calloc(plan_size);
+	struct nocopy *nc = nocopy_open(NOCOPY_RESERVE);
+	struct settings *plan = nc ? nocopy_calloc(nc, plan_size) : NULL;
 	if (!plan) {
+		nocopy_close(nc);
 		fprintf(stderr, "race: out of memory\n");
 		return 3;
 	}
@@ -314,7 +316,7 @@ int main(int argc, char **argv)
 	}
 	if (rc_in != 0) {
 		fprintf(stderr, "race: %s\n", e.msg);
-		nocopy_free(plan, plan_size);
+		nocopy_close(nc);
 		return 2;
 	}
 
@@ -331,18 +333,18 @@ int main(int argc, char **argv)
 	}
 	if (output_path(top, file, explicit_o, out_path, sizeof out_path, &e) != 0) {
 		fprintf(stderr, "race: %s\n", e.msg);
-		nocopy_free(plan, plan_size);
+		nocopy_close(nc);
 		return 3;
 	}
 
 	struct sweep_request rq = {
 		.parts = plan, .nparts = nplan, .experiment_file = file, .cmdline = cmdline,
 		.output = out_path, .meta_path = meta_path, .resume = resume, .quiet = quiet, .live = live,
-		.inputs = (const uint64_t (*)[2])inputs, .n_inputs = n_inputs,
+		.inputs = (const uint64_t (*)[2])inputs, .n_inputs = n_inputs, .nocopy = nc,
 	};
 	if (dry) {
 		int rc = sweep_dry_run(&rq, stdout, &e);
-		nocopy_free(plan, plan_size);
+		nocopy_close(nc);
 		if (rc != 0) {
 			fprintf(stderr, "race: %s\n", e.msg);
 			return rc == RL_EINPUT ? 2 : 3;
@@ -353,7 +355,8 @@ int main(int argc, char **argv)
 	sweep_signals(&wait_set);
 	struct sweep_outcome out;
 	int rc = sweep_main(&rq, &wait_set, &out, &e);
-	nocopy_free(plan, plan_size);
+	if (!out.stranded)
+		nocopy_close(nc);
 	int code;
 	if (rc == RL_EINTR) {
 		fprintf(stderr, "race: %s; %s keeps the %lu finished trials\n", e.msg, out.output, out.rows);

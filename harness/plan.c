@@ -16,9 +16,10 @@ uint64_t plan_rand(uint64_t *x)
 }
 
 int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, uint64_t seed,
-	       struct rl_err *e)
+	       struct nocopy *nc, struct rl_err *e)
 {
 	memset(p, 0, sizeof *p);
+	p->nocopy = nc;
 	if (nparts == 0 || nparts > MAX_INCLUDES + 1)
 		return rl_fail(e, RL_EINPUT, "a plan needs 1 to %u experiments", MAX_INCLUDES + 1);
 	p->seed = seed;
@@ -41,7 +42,7 @@ int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, ui
 	   mapping, the order after the cells */
 	size_t n = total ? total : 1;
 	p->cells_bytes = n * sizeof *p->cells + n * sizeof *p->perm;
-	p->cells = nocopy_calloc(p->cells_bytes);
+	p->cells = nocopy_calloc(nc, p->cells_bytes);
 	p->perm = p->cells ? (unsigned *)(void *)(p->cells + n) : NULL;
 	if (!p->cells) {
 		plan_free(p);
@@ -75,7 +76,8 @@ int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, ui
 
 void plan_free(struct plan *p)
 {
-	nocopy_free(p->cells, p->cells_bytes);
+	if (p->cells)
+		nocopy_free(p->nocopy, p->cells, p->cells_bytes);
 	p->cells = NULL;
 	p->perm = NULL;
 	p->n_cells = 0;

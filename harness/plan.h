@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "nocopy.h"
 #include "settings.h"
 
 struct plan_part {          /* one experiment of the plan (a file with includes has several) */
@@ -45,6 +46,7 @@ struct plan {
 	unsigned n_parts;
 	struct plan_cell *cells;
 	size_t cells_bytes;     /* what was mapped for cells and perm */
+	struct nocopy *nocopy;  /* where they were (nocopy.h) */
 	unsigned n_cells;
 	enum order_mode order;
 	uint64_t seed;          /* the round shuffles (and random pinning) */
@@ -59,9 +61,9 @@ struct plan {
 	unsigned *perm;         /* this round's order of cells (in the cells' mapping) */
 };
 
-/* Build the plan from one settings per experiment part. */
+/* Build the plan from one settings per experiment part, its cells in nc. */
 int plan_build(struct plan *p, const struct settings *parts, unsigned nparts, uint64_t seed,
-	       struct rl_err *e);
+	       struct nocopy *nc, struct rl_err *e);
 void plan_free(struct plan *p);
 
 /* The next block to run: 1 with *s filled, 0 when the sweep is complete. */

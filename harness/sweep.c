@@ -370,17 +370,18 @@ static void trim_stack(void)
 int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	       struct sweep_outcome *out, struct rl_err *e)
 {
-	struct sweep *sw = nocopy_calloc(sizeof *sw); /* written between forks */
+	struct nocopy *nc = rq->nocopy;
+	struct sweep *sw = nocopy_calloc(nc, sizeof *sw); /* written between forks */
 	char *fp = fingerprint_of(rq);
 	memset(out, 0, sizeof *out);
 	snprintf(out->output, sizeof out->output, "%s", strcmp(rq->output, "-") ? rq->output : "stdout");
 	if (!sw || !fp) {
-		nocopy_free(sw, sizeof *sw);
+		nocopy_free(nc, sw, sizeof *sw);
 		free(fp);
 		return rl_fail(e, RL_ESYS, "out of memory");
 	}
 	if (rq->live && (strcmp(rq->output, "-") == 0 || !isatty(STDOUT_FILENO))) {
-		nocopy_free(sw, sizeof *sw);
+		nocopy_free(nc, sw, sizeof *sw);
 		free(fp);
 		return rl_fail(e, RL_EINPUT, strcmp(rq->output, "-") == 0
 			       ? "--live draws on the terminal: the CSV needs a file (-o FILE)"
@@ -392,7 +393,7 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		for (unsigned i = 0; i < rq->parts[k].trace.n; i++)
 			traced |= rq->parts[k].trace.v[i] != 0;
 	if (traced && strcmp(rq->output, "-") == 0) {
-		nocopy_free(sw, sizeof *sw);
+		nocopy_free(nc, sw, sizeof *sw);
 		free(fp);
 		return rl_fail(e, RL_EINPUT, "--trace writes beside the CSV: it needs a file (-o FILE)");
 	}
@@ -412,7 +413,7 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 		seed = sw->csv.resuming && sw->csv.recorded_seed ? sw->csv.recorded_seed : now_ns() | 1;
 	sw->rng = seed;
 	if (rc == 0)
-		rc = plan_build(&sw->plan, rq->parts, rq->nparts, seed, e);
+		rc = plan_build(&sw->plan, rq->parts, rq->nparts, seed, nc, e);
 	char *extra = NULL;
 	sw->trace_clock = traced ? tick_clock_probe() : TICK_MONOTONIC;
 	if (rc == 0) /* hwloc only for a topology pin mode or a .meta that records it */
@@ -439,9 +440,9 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	}
 	free(extra);
 	free(fp);
-	sw->ctx = rc == 0 ? trial_ctx_new() : NULL;
+	sw->ctx = rc == 0 ? trial_ctx_new(nc) : NULL;
 	sw->bctx = rc == 0 ? block_ctx_new() : NULL;
-	sw->res = rc == 0 ? nocopy_calloc(sizeof *sw->res) : NULL; /* written every trial */
+	sw->res = rc == 0 ? nocopy_calloc(nc, sizeof *sw->res) : NULL; /* written every trial */
 	sw->t0 = now_ns();
 	if (rc == 0 && (!sw->ctx || !sw->bctx || !sw->res))
 		rc = rl_fail(e, RL_ESYS, "out of memory");
@@ -486,10 +487,10 @@ int sweep_main(const struct sweep_request *rq, const sigset_t *wait_set,
 	guard_stop(&sw->guard);
 	plan_free(&sw->plan);
 	if (!out->stranded) {
-		trial_ctx_free(sw->ctx);
+		trial_ctx_free(nc, sw->ctx);
 		block_ctx_free(sw->bctx);
-		nocopy_free(sw->res, sizeof *sw->res);
-		nocopy_free(sw, sizeof *sw);
+		nocopy_free(nc, sw->res, sizeof *sw->res);
+		nocopy_free(nc, sw, sizeof *sw);
 	}
 	return rc;
 }
@@ -523,7 +524,7 @@ int sweep_dry_run(const struct sweep_request *rq, FILE *out, struct rl_err *e)
 {
 	struct plan plan;
 	uint64_t seed = rq->parts[0].seed ? rq->parts[0].seed : now_ns() | 1;
-	int rc = plan_build(&plan, rq->parts, rq->nparts, seed, e);
+	int rc = plan_build(&plan, rq->parts, rq->nparts, seed, rq->nocopy, e);
 	if (rc != 0)
 		return rc;
 	struct placement *pl = malloc(sizeof *pl);

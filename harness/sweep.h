@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "nocopy.h"
 #include "settings.h"
 
 struct sweep_request {
@@ -22,6 +23,7 @@ struct sweep_request {
 	int live;                       /* --live: the view on the terminal */
 	const uint64_t (*inputs)[2];    /* dev, ino of every experiment file read */
 	unsigned n_inputs;
+	struct nocopy *nocopy;          /* where the sweep's state goes (nocopy.h) */
 };
 
 struct sweep_outcome {

@@ -232,10 +232,10 @@ int trial_pending_signal(const sigset_t *wait_set)
 	return crew_pending_signal(wait_set);
 }
 
-struct trial_ctx *trial_ctx_new(void)
+struct trial_ctx *trial_ctx_new(struct nocopy *nc)
 {
 	/* zeroed: no crew, no trace mapping, no region kept (see nocopy.h) */
-	return nocopy_calloc(sizeof(struct trial_ctx));
+	return nocopy_calloc(nc, sizeof(struct trial_ctx));
 }
 
 int trial_ctx_stranded(const struct trial_ctx *x)
@@ -243,14 +243,14 @@ int trial_ctx_stranded(const struct trial_ctx *x)
 	return x && x->stranded;
 }
 
-void trial_ctx_free(struct trial_ctx *x)
+void trial_ctx_free(struct nocopy *nc, struct trial_ctx *x)
 {
 	if (x && !x->stranded) {
 		if (x->trace_map)
 			munmap(x->trace_map, x->trace_bytes);
 		if (x->kept)
 			region_destroy(&x->map);
-		nocopy_free(x, sizeof *x);
+		nocopy_free(nc, x, sizeof *x);
 	}
 }
 

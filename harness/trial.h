@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "region.h"
+#include "nocopy.h"
 #include "settings.h"
 #include "strategy.h"
 #include "crew.h"
@@ -72,9 +73,9 @@ const char *strategy_check_name(enum strategy_check c);
  * freed, nor its region unmapped, since those threads still use them; the
  * process then ends with _exit. */
 struct trial_ctx;
-struct trial_ctx *trial_ctx_new(void);
+struct trial_ctx *trial_ctx_new(struct nocopy *nc); /* from nc: see nocopy.h */
 int trial_ctx_stranded(const struct trial_ctx *x);
-void trial_ctx_free(struct trial_ctx *x); /* does nothing to a stranded one */
+void trial_ctx_free(struct nocopy *nc, struct trial_ctx *x); /* does nothing to a stranded one */
 
 /* Run one trial. Returns 0 when the trial has a row to write (whatever its
  * status), RL_EINTR when a fatal signal arrived (workers killed and reaped,
