@@ -35,7 +35,7 @@ STAT_OBJ := $(STAT_SRC:%.c=$(B)/%.o) $(B)/harness/fsx.o
 UNIT_TESTS := $(B)/tests/stats_test $(B)/tests/harness_test $(B)/tests/covgen
 FUZZ_TARGETS := count settings csv
 REPLAY     := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
-BENCH_BIN := $(B)/bench/forkloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/gencsv
+BENCH_BIN := $(B)/bench/forkloop $(B)/bench/floorloop $(B)/bench/loop $(B)/bench/measure $(B)/bench/gencsv
 
 # Debian packages: build, analysis, report, tests
 DEB_PKGS := gcc make pkg-config libgsl-dev libhwloc-dev zlib1g-dev libzstd-dev gnuplot-nox python3-matplotlib \
@@ -142,7 +142,7 @@ $(B)/bench/loop: tests/bench/loop.c $(filter $(B)/harness/strategies%,$(RACE_OBJ
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iharness -o $@ $^ $(LDLIBS_RACE)
 # the floor is linked as race is, so both pay the same for binding symbols
-$(B)/bench/forkloop: tests/bench/forkloop.c
+$(B)/bench/forkloop $(B)/bench/floorloop: $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS_RACE)
 $(B)/bench/%: tests/bench/%.c
