@@ -33,6 +33,9 @@ for i in $(seq $tries); do
 	w=
 	for _ in $(seq 100); do w=$(pgrep -x race -P $pid | head -1); [ -n "$w" ] && break; sleep 0.01; done
 	sleep 0.5
+	# the newest child now: a worker (the first one seen may have been the
+	# short-lived one race spawns objdump from, still named race)
+	w=$(pgrep -n -x race -P $pid)
 	t0=$(ms); kill -KILL "$w"; wait $pid; rc=$?; t1=$(ms)
 	st=$(csv_col "$TMP/lock$i.csv" status)
 	[ "$st" = crashed ] && [ $rc -eq 1 ] || stalls=$((stalls + 1))
