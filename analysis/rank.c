@@ -319,11 +319,8 @@ static double pick_pivots(double *val, size_t s, uint64_t t, uint64_t inside, do
 	double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
 	long i1 = (long)floor(q - d), i2 = (long)ceil(q + d);
 	size_t k1 = i1 < 0 ? 0 : (size_t)i1, k2 = i2 >= (long)s ? s - 1 : (size_t)i2;
-	/* the two order statistics by selection, not a sort: after the first,
-	   everything past k1 is at least val[k1], so the second is selected
-	   among those */
-	*p1 = stat_select(val, s, k1);
-	*p2 = k2 > k1 ? stat_select(val + k1 + 1, s - k1 - 1, k2 - k1 - 1) : *p1;
+	/* the two order statistics by selection, not a sort, both at once */
+	stat_select2(val, s, k1, k2, p1, p2);
 	return (double)(k2 - k1 + 1) / (double)s; /* the sample's share between them */
 }
 

@@ -133,7 +133,8 @@ static void sort_rec(double *x, size_t n, int depth)
 	insertion(x, n);
 }
 
-double stat_select(double *x, size_t n, size_t k)
+/* quickselect: median of three, three-way partition (ties end it) */
+static double quickselect(double *x, size_t n, size_t k)
 {
 	size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
 	while (hi - lo > 1) {
@@ -147,6 +148,90 @@ double stat_select(double *x, size_t n, size_t k)
 			break; /* x[k] == p */
 	}
 	return x[k];
+}
+
+/* both by quickselect: after the first, everything past klo is at least
+   x[klo], so the second is selected among those */
+static void quickselect2(double *x, size_t n, size_t klo, size_t khi, double *vlo, double *vhi)
+{
+	*vlo = quickselect(x, n, klo);
+	*vhi = khi > klo ? quickselect(x + klo + 1, n - klo - 1, khi - klo - 1) : *vlo;
+}
+
+#define SELECT_SAMPLED 4096 /* from here, selection by a sample (below) */
+
+/* the order statistic at rank q (0-based, of m) a sample of m puts at
+   position q: three standard deviations out, in the direction dir */
+static long sample_rank(double q, size_t m, double f, int dir)
+{
+	double d = 3.0 * sqrt((double)m * f * (1.0 - f)) + 2.0;
+	return dir < 0 ? (long)floor(q - d) : (long)ceil(q + d);
+}
+
+/* The klo-th and khi-th smallest by a sample (after Floyd and Rivest
+   1975): a sorted sample of about 4 sqrt(n) values (a fixed generator: the
+   same data, the same steps) gives two values u <= v that hold both ranks
+   between them with high probability; one pass counts the values below u
+   and gathers those in [u, v], about 3 / n^(1/4) of them, and both ranks
+   are selected among those. Where the sample missed (or memory is short),
+   quickselect on the data, untouched by then. The values are the same
+   either way: an order statistic is one value. */
+static void select_sampled(double *x, size_t n, size_t klo, size_t khi, double *vlo, double *vhi)
+{
+	size_t m = (size_t)(4.0 * sqrt((double)n));
+	size_t cap = n / 4 + 64;
+	double *smp = malloc(m * sizeof *smp), *mid = malloc(cap * sizeof *mid);
+	if (!smp || !mid)
+		goto fallback;
+	uint64_t st = 0x9e3779b97f4a7c15ull ^ n ^ ((uint64_t)klo << 32);
+	for (size_t i = 0; i < m; i++) {
+		uint64_t z = (st += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		smp[i] = x[(size_t)(((u128)z * n) >> 64)];
+	}
+	stat_sort(smp, m);
+	double flo = ((double)klo + 0.5) / (double)n, fhi = ((double)khi + 0.5) / (double)n;
+	long ilo = sample_rank(flo * (double)m, m, flo, -1), ihi = sample_rank(fhi * (double)m, m, fhi, 1);
+	double u = ilo < 0 ? -INFINITY : smp[ilo], v = ihi >= (long)m ? INFINITY : smp[ihi];
+	size_t below = 0, k = 0;
+	for (size_t i = 0; i < n; i++) {
+		double xi = x[i];
+		below += xi < u;
+		if (xi >= u && xi <= v) {
+			if (k == cap)
+				goto fallback;
+			mid[k++] = xi;
+		}
+	}
+	if (below > klo || khi >= below + k)
+		goto fallback;
+	stat_select2(mid, k, klo - below, khi - below, vlo, vhi);
+	free(smp);
+	free(mid);
+	return;
+fallback:
+	free(smp);
+	free(mid);
+	quickselect2(x, n, klo, khi, vlo, vhi);
+}
+
+void stat_select2(double *x, size_t n, size_t klo, size_t khi, double *vlo, double *vhi)
+{
+	if (n >= SELECT_SAMPLED)
+		select_sampled(x, n, klo, khi, vlo, vhi);
+	else
+		quickselect2(x, n, klo, khi, vlo, vhi);
+}
+
+double stat_select(double *x, size_t n, size_t k)
+{
+	if (n < SELECT_SAMPLED)
+		return quickselect(x, n, k);
+	double v, w;
+	select_sampled(x, n, k, k, &v, &w);
+	return v;
 }
 
 double stat_median_select(double *x, size_t n)

@@ -25,8 +25,13 @@ int stat_sort_kv32(uint32_t *key, uint32_t *val, size_t n);
 /* The median (as stat_quantile(sorted, n, 0.5) would give) in linear time;
    reorders x. n >= 1. */
 double stat_median_select(double *x, size_t n);
-/* The k-th smallest (0-based, k < n) in linear expected time; reorders x. */
+/* The k-th smallest (0-based, k < n) in linear expected time; reorders x.
+   From 4096 values on by a sample and one pass (Floyd and Rivest 1975),
+   below by quickselect. */
 double stat_select(double *x, size_t n, size_t k);
+/* The klo-th and khi-th smallest (klo <= khi < n) at once, as stat_select
+   would give each; reorders x. */
+void stat_select2(double *x, size_t n, size_t klo, size_t khi, double *vlo, double *vhi);
 
 /* Quantile p of sorted data, linear interpolation between order statistics
    (as gsl_stats_quantile_from_sorted_data). n >= 1. */

@@ -319,6 +319,59 @@ static void check_sorts(void)
 	       tried, bad);
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* selection, by quickselect below 4096 values and by a sample from there,
+   against the sorted values: ties, sorted runs, the differences of two
+   sorted arrays row by row (what Hodges-Lehmann selects among), ranks at
+   both ends, close and far apart (far: the sample's bracket holds too
+   many, and quickselect takes over) */
+static void check_select(void)
+{
+	static const size_t sizes[] = {1, 2, 100, 4095, 4096, 4097, 20000, 300000};
+	uint64_t st = 7;
+	int bad = 0, tried = 0;
+	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+		for (int shape = 0; shape < 5; shape++) {
+			size_t n = sizes[si];
+			double *x = malloc(n * sizeof *x), *sorted = malloc(n * sizeof *x), *w = malloc(n * sizeof *x);
+			size_t side = (size_t)sqrt((double)n) + 1;
+			for (size_t i = 0; i < n; i++) {
+				uint64_t r = lcg(&st) << 31 ^ lcg(&st);
+				x[i] = shape == 0 ? 0.5
+				     : shape == 1 ? (double)(r % 5)
+				     : shape == 2 ? (double)(r % 1000000) / 7.0
+				     : shape == 3 ? (double)(n - i)
+				     : (double)((i % side) * 3) - (double)(i / side) * 1.5; /* b[j] - a[i], row by row */
+			}
+			memcpy(sorted, x, n * sizeof *x);
+			qsort(sorted, n, sizeof *sorted, cmp_d);
+			size_t ks[][2] = {{0, 0}, {n - 1, n - 1}, {n / 2, n / 2}, {n / 3, n / 3 + n / 50},
+					  {0, n - 1}, {n / 4, 3 * n / 4}, {0, 0}};
+			uint64_t r = lcg(&st) % n;
+			ks[6][0] = ks[6][1] = (size_t)r;
+			for (size_t q = 0; q < sizeof ks / sizeof *ks; q++) {
+				size_t klo = ks[q][0], khi = ks[q][1] < n ? ks[q][1] : n - 1;
+				double vlo, vhi;
+				memcpy(w, x, n * sizeof *x);
+				stat_select2(w, n, klo, khi, &vlo, &vhi);
+				bad += vlo != sorted[klo] || vhi != sorted[khi];
+				memcpy(w, x, n * sizeof *x);
+				bad += stat_select(w, n, khi) != sorted[khi];
+				tried += 2;
+			}
+			free(x);
+			free(sorted);
+			free(w);
+		}
+	TAP_OK(bad == 0, "selection (quickselect; from 4096 values a sample and one pass) gives the sorted values' order statistics in %d of %d cases",
+	       tried - bad, tried);
+}
+
 /* ---- the loader's fast path for plain rows against the general path ---- */
 
 /* race's columns; `variant` bit 0: rows in rounds (a cell each in turn),
@@ -914,6 +967,7 @@ int main(void)
 	       udiff);
 	check_reader();
 	check_fast_rows();
+	check_select();
 	check_sorts();
 	free(big_a);
 	free(big_b);
