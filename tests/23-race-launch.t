@@ -36,7 +36,7 @@ pid=$!
 # block (the oldest is the guardian); a block can end between the look and
 # the kill: look again
 for _ in $(seq 500); do
-	[ "$(wc -l < "$TMP/kill.csv" 2>/dev/null || echo 0)" -gt 5 ] && break
+	[ "$({ wc -l < "$TMP/kill.csv"; } 2>/dev/null || echo 0)" -gt 5 ] && break
 	sleep 0.01
 done
 for _ in $(seq 50); do
