@@ -260,21 +260,6 @@ int rank_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 
 /* ---- Hodges-Lehmann ---- */
 
-static uint64_t mix(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* x (uniform on 64 bits) onto [0, n) by a multiplication, not a division
-   (Lemire 2019): the samples only steer the selection, never its result */
-static inline uint64_t below(uint64_t x, uint64_t n)
-{
-	return (uint64_t)(((u128)x * n) >> 64);
-}
-
 /* The differences strictly inside (lo, hi): row i holds b[jlo_i, jhi_i) - a[i]. */
 struct bracket {
 	double lo, hi;
@@ -315,9 +300,8 @@ static void bracket_pick(const double *a, size_t na, const double *b, size_t nb,
    that bracket the t-th of `inside` with high probability. */
 static double pick_pivots(double *val, size_t s, uint64_t t, uint64_t inside, double *p1, double *p2)
 {
-	double f = (double)t / (double)inside, q = f * (double)s;
-	double d = 3.0 * sqrt((double)s * f * (1.0 - f)) + 2.0;
-	long i1 = (long)floor(q - d), i2 = (long)ceil(q + d);
+	double f = (double)t / (double)inside;
+	long i1 = stat_sample_rank(f, s, -1), i2 = stat_sample_rank(f, s, 1);
 	size_t k1 = i1 < 0 ? 0 : (size_t)i1, k2 = i2 >= (long)s ? s - 1 : (size_t)i2;
 	/* the two order statistics by selection, not a sort, both at once */
 	stat_select2(val, s, k1, k2, p1, p2);

@@ -160,11 +160,9 @@ static void quickselect2(double *x, size_t n, size_t klo, size_t khi, double *vl
 
 #define SELECT_SAMPLED 4096 /* from here, selection by a sample (below) */
 
-/* the order statistic at rank q (0-based, of m) a sample of m puts at
-   position q: three standard deviations out, in the direction dir */
-static long sample_rank(double q, size_t m, double f, int dir)
+long stat_sample_rank(double f, size_t m, int dir)
 {
-	double d = 3.0 * sqrt((double)m * f * (1.0 - f)) + 2.0;
+	double q = f * (double)m, d = 3.0 * sqrt((double)m * f * (1.0 - f)) + 2.0;
 	return dir < 0 ? (long)floor(q - d) : (long)ceil(q + d);
 }
 
@@ -184,16 +182,11 @@ static void select_sampled(double *x, size_t n, size_t klo, size_t khi, double *
 	if (!smp || !mid)
 		goto fallback;
 	uint64_t st = 0x9e3779b97f4a7c15ull ^ n ^ ((uint64_t)klo << 32);
-	for (size_t i = 0; i < m; i++) {
-		uint64_t z = (st += 0x9e3779b97f4a7c15ull);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		z ^= z >> 31;
-		smp[i] = x[(size_t)(((u128)z * n) >> 64)];
-	}
+	for (size_t i = 0; i < m; i++)
+		smp[i] = x[below(mix(&st), n)];
 	stat_sort(smp, m);
 	double flo = ((double)klo + 0.5) / (double)n, fhi = ((double)khi + 0.5) / (double)n;
-	long ilo = sample_rank(flo * (double)m, m, flo, -1), ihi = sample_rank(fhi * (double)m, m, fhi, 1);
+	long ilo = stat_sample_rank(flo, m, -1), ihi = stat_sample_rank(fhi, m, 1);
 	double u = ilo < 0 ? -INFINITY : smp[ilo], v = ihi >= (long)m ? INFINITY : smp[ihi];
 	size_t below = 0, k = 0;
 	for (size_t i = 0; i < n; i++) {

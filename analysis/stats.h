@@ -32,6 +32,10 @@ double stat_select(double *x, size_t n, size_t k);
 /* The klo-th and khi-th smallest (klo <= khi < n) at once, as stat_select
    would give each; reorders x. */
 void stat_select2(double *x, size_t n, size_t klo, size_t khi, double *vlo, double *vhi);
+/* Where a sorted sample of m puts a bound for the order statistic at
+   share f of the data: three standard deviations below it (dir < 0) or
+   above; may fall outside [0, m). */
+long stat_sample_rank(double f, size_t m, int dir);
 
 /* Quantile p of sorted data, linear interpolation between order statistics
    (as gsl_stats_quantile_from_sorted_data). n >= 1. */

@@ -47,7 +47,7 @@ void nocopy_close(struct nocopy *nc)
 void *nocopy_calloc(struct nocopy *nc, size_t size)
 {
 	size_t need = round_up(size ? size : 1);
-	if (need < size || nc->used > nc->size || need > nc->size - nc->used)
+	if (need < size || need > nc->size - nc->used) /* used <= size always */
 		return own_mapping(size);
 	char *p = (char *)nc + nc->used;
 	if (nc->used < nc->high)
