@@ -720,6 +720,7 @@ struct fast {
 	int on;
 	size_t nrun;
 	size_t lead;          /* the factor run that comes first in the row: it names the cell */
+	size_t lead_col;      /* its first column: the separators before it */
 	struct fop {          /* the row as steps: a column each, a factor run in one */
 		unsigned char kind, sep; /* sep: what ends it, a comma or (the last) the newline */
 		uint16_t run;     /* FC_SPAN: its run */
@@ -731,15 +732,44 @@ struct fast {
 	char **tmpl;
 	size_t *toff, *tlen;  /* [ci * nrun + j] */
 	uint8_t *learnt;      /* 1: tmpl[ci] tried (it may be NULL) */
+	struct prog *prog;    /* per cell: its plain row as a program (below) */
+	size_t *follow;       /* per cell: the cell of the row that came after its last row */
 	size_t cap;
+	unsigned gen;         /* the run of the row before, as a generation: a program
+				 holds its text, and is made again once it changes */
 	struct span_slot *tab; /* cells by the hash of their first run's text */
 	size_t ntab, utab;
+};
+
+/* A cell's plain row as a program: the steps of the file's plan with the
+   cell's texts put in (its factor runs, expected, check, status ok and the
+   run of the row before), each with the separator after it, and texts next
+   to one another joined into one step, compared in one go; what varies
+   from row to row (the counts, the shares, a column not read) a step each. */
+enum pk { PK_TEXT, PK_NUM, PK_LOST, PK_UNIT, PK_OPAIR, PK_SKIP, PK_MEAS };
+enum { SL_TRIAL, SL_FINAL, SL_ELAPSED, SL_SEQ, SL_SKEW, SL_N };
+struct pop {
+	unsigned char kind, sep, slot; /* PK_NUM: where its value goes */
+	uint32_t off, len;             /* PK_TEXT, and PK_MEAS's expected: bytes of the text */
+};
+struct prog {
+	struct pop *op;
+	size_t nop;
+	char *text;                    /* padded for same_span */
+	unsigned gen;                  /* the run generation it holds */
+	int made;                      /* 1: op and text are this generation's (op NULL: no program) */
 };
 
 static void fast_free(struct fast *fs)
 {
 	for (size_t i = 0; fs->tmpl && i < fs->cap; i++)
 		free(fs->tmpl[i]);
+	for (size_t i = 0; fs->prog && i < fs->cap; i++) {
+		free(fs->prog[i].op);
+		free(fs->prog[i].text);
+	}
+	free(fs->prog);
+	free(fs->follow);
 	free(fs->tmpl);
 	free(fs->toff);
 	free(fs->tlen);
@@ -848,6 +878,7 @@ static int fast_plan(struct fast *fs, const struct dataset *d, size_t ncol, cons
 			first = fidx[run[j].k0];
 			fs->lead = j;
 		}
+	fs->lead_col = first;
 	int usable = nrun <= UINT16_MAX;
 	for (size_t i = 0; i < first; i++)
 		usable &= kind[i] != FC_EXPECTED && kind[i] != FC_CHECK;
@@ -914,9 +945,19 @@ static int fast_learn(struct fast *fs, const struct dataset *d, size_t ci, const
 		if (!n)
 			return -1;
 		fs->tlen = n;
+		struct prog *pg = realloc(fs->prog, cap * sizeof *pg);
+		if (!pg)
+			return -1;
+		fs->prog = pg;
+		size_t *fo = realloc(fs->follow, cap * sizeof *fo);
+		if (!fo)
+			return -1;
+		fs->follow = fo;
 		for (size_t i = fs->cap; i < cap; i++) {
 			fs->tmpl[i] = NULL;
 			fs->learnt[i] = 0;
+			fs->prog[i] = (struct prog){0};
+			fs->follow[i] = i;
 		}
 		fs->cap = cap;
 	}
@@ -999,158 +1040,310 @@ static inline int held_text(const char *p, const char *lim, const char *t, size_
 	return n != SIZE_MAX && n <= (size_t)(lim - p) && same_span(p, t, n);
 }
 
-/* Read the next row here if it is one this path takes: 1 taken, 0 left
-   for the general path (nothing consumed), -1 out of memory. */
-static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, const char *p, const char *nl,
-		    const long *col, const struct seen *run_seen, long run_last, const struct frun *run)
+/* may a text stand in a program? (a separator, quote, CR or LF in it
+   would let a row of other columns match it) */
+static int text_plain(const char *t, size_t n)
 {
-	/* p: the row, nl: the limit (csv_reader_peek_plain), then its newline */
-	struct cell *c = NULL;
-	size_t ci = 0;
-	uint64_t final = 0, elapsed = 0, lost = 0, trial = 0, seq = 0, skew = 0;
-	int lost_neg = 0;
-	float overlap = 0.0f, opair = -1.0f;
-	for (const struct fop *o = fs->op, *oend = fs->op + fs->nop; o < oend; o++) {
-		if (p >= nl)
-			return 0; /* every step starts before the limit: it reads at most 64 bytes */
+	for (size_t i = 0; i < n; i++)
+		if (t[i] == ',' || t[i] == '"' || t[i] == '\r' || t[i] == '\n')
+			return 0;
+	return 1;
+}
+
+/* the text step the program ends with, longer by t[0..n) */
+static int prog_text(struct pop **op, size_t *nop, char **text, size_t *len, size_t *cap, const char *t, size_t n)
+{
+	if (*len + n + 16 > *cap) {
+		size_t nc = (*len + n + 16) * 2;
+		char *x = realloc(*text, nc);
+		if (!x)
+			return -1;
+		*text = x;
+		*cap = nc;
+	}
+	memcpy(*text + *len, t, n);
+	if (*nop && (*op)[*nop - 1].kind == PK_TEXT && (*op)[*nop - 1].off + (*op)[*nop - 1].len == *len)
+		(*op)[*nop - 1].len += (uint32_t)n;
+	else
+		(*op)[(*nop)++] = (struct pop){PK_TEXT, 0, 0, (uint32_t)*len, (uint32_t)n};
+	*len += n;
+	return 0;
+}
+
+/* Cell ci's program for rows of the run held in run_seen; none (op NULL)
+   where one of its texts could not stand in a plain row, or the cell has
+   no row yet (its expected and check texts come from its first).
+   -1: out of memory. */
+static int prog_make(struct fast *fs, const struct dataset *d, size_t ci, const struct seen *run_seen)
+{
+	struct prog *pg = &fs->prog[ci];
+	free(pg->op);
+	free(pg->text);
+	*pg = (struct prog){NULL, 0, NULL, fs->gen, 1};
+	const struct cell *c = &d->cells[ci];
+	if (c->n_ids == 0)
+		pg->made = 0; /* made once its first row has been taken */
+	if (!fs->tmpl[ci] || c->n_ids == 0 || c->exp_len == SIZE_MAX)
+		return 0;
+	struct pop *op = malloc(fs->nop * sizeof *op);
+	size_t nop = 0, len = 0, cap = 0;
+	char *text = NULL;
+	if (!op)
+		return -1;
+	int ok = 1;
+	for (size_t i = 0; ok && i < fs->nop; i++) {
+		const struct fop *o = &fs->op[i];
+		char sep = (char)o->sep;
+		const char *t = NULL;
+		size_t n = 0;
+		switch (o->kind) {
+		case FC_SPAN:
+			t = fs->tmpl[ci] + fs->toff[ci * fs->nrun + o->run];
+			n = fs->tlen[ci * fs->nrun + o->run];
+			break;
+		case FC_RUN:
+			ok = run_seen->len <= 64 && text_plain(run_seen->text, run_seen->len);
+			t = run_seen->text;
+			n = run_seen->len;
+			break;
+		case FC_EXPECTED:
+			t = c->exp_text;
+			n = c->exp_len;
+			break;
+		case FC_CHECK:
+			ok = c->chk_len != SIZE_MAX && text_plain(c->chk_text, c->chk_len);
+			t = c->chk_text;
+			n = c->chk_len;
+			break;
+		case FC_STATUS:
+			t = "ok";
+			n = 2;
+			break;
+		case FC_MEASURES: /* the expected text kept after the program's texts */
+			op[nop++] = (struct pop){PK_MEAS, (unsigned char)sep, 0, 0, (uint32_t)c->exp_len};
+			continue;
+		case FC_FINAL: op[nop++] = (struct pop){PK_NUM, (unsigned char)sep, SL_FINAL, 0, 0}; continue;
+		case FC_ELAPSED: op[nop++] = (struct pop){PK_NUM, (unsigned char)sep, SL_ELAPSED, 0, 0}; continue;
+		case FC_TRIAL: op[nop++] = (struct pop){PK_NUM, (unsigned char)sep, SL_TRIAL, 0, 0}; continue;
+		case FC_SEQ: op[nop++] = (struct pop){PK_NUM, (unsigned char)sep, SL_SEQ, 0, 0}; continue;
+		case FC_SKEW: op[nop++] = (struct pop){PK_NUM, (unsigned char)sep, SL_SKEW, 0, 0}; continue;
+		case FC_LOST: op[nop++] = (struct pop){PK_LOST, (unsigned char)sep, 0, 0, 0}; continue;
+		case FC_OVERLAP: op[nop++] = (struct pop){PK_UNIT, (unsigned char)sep, 0, 0, 0}; continue;
+		case FC_OPAIR: op[nop++] = (struct pop){PK_OPAIR, (unsigned char)sep, 0, 0, 0}; continue;
+		default: op[nop++] = (struct pop){PK_SKIP, (unsigned char)sep, 0, 0, 0}; continue;
+		}
+		if (ok && (prog_text(&op, &nop, &text, &len, &cap, t, n) != 0 ||
+			   prog_text(&op, &nop, &text, &len, &cap, &sep, 1) != 0)) {
+			free(op);
+			free(text);
+			return -1;
+		}
+	}
+	/* then the expected text, for PK_MEAS (no step of its own), and the padding */
+	char *x = ok ? realloc(text, len + c->exp_len + 16) : NULL;
+	if (!x) {
+		free(op);
+		free(text);
+		return ok ? -1 : 0;
+	}
+	text = x;
+	memcpy(text + len, c->exp_text, c->exp_len);
+	for (size_t i = 0; i < nop; i++)
+		if (op[i].kind == PK_MEAS)
+			op[i].off = (uint32_t)len;
+	memset(text + len + c->exp_len, 0, 16);
+	pg->op = op;
+	pg->nop = nop;
+	pg->text = text;
+	return 0;
+}
+
+/* the values a plain row holds */
+struct rowv {
+	uint64_t v[SL_N], lost;
+	int lost_neg;
+	float overlap, opair;
+};
+
+/* a row that ends with sep at p: its digits' count then, else 0 */
+static inline __attribute__((always_inline)) size_t count_sep(const char *p, char sep, uint64_t *v)
+{
+	size_t n = count_at(p, v);
+	return n && p[n] == sep ? n : 0;
+}
+
+/* Run the program over the row at p: past its newline, or NULL where the
+   row is not one it takes (another cell's, another run's, or anything the
+   general path must see). Every step starts before the limit lim and
+   reads at most 64 bytes; a text is compared only where it ends before it. */
+static inline __attribute__((always_inline)) const char *prog_run(const struct prog *pg, const char *p,
+								  const char *lim, struct rowv *rv)
+{
+	rv->opair = -1.0f;
+	rv->v[SL_SEQ] = rv->v[SL_SKEW] = rv->v[SL_TRIAL] = 0;
+	rv->lost = 0;
+	rv->lost_neg = 0;
+	for (const struct pop *o = pg->op, *oend = pg->op + pg->nop; o < oend; o++) {
+		if (p >= lim)
+			return NULL;
 		char sep = (char)o->sep;
 		size_t n;
-		uint64_t *num = NULL;
 		switch (o->kind) {
-		case FC_SPAN: {
-			size_t j = o->run;
-			char after = sep;
-			if (!c) { /* the lead run names the cell: the row before's, else by its text's hash */
-				ci = d->last;
-				n = ci < fs->cap && fs->tmpl[ci] ? fs->tlen[ci * fs->nrun + j] : SIZE_MAX;
-				if (n == SIZE_MAX || n > (size_t)(nl - p) || p[n] != after ||
-				    !same_span(p, fs->tmpl[ci] + fs->toff[ci * fs->nrun + j], n)) {
-					n = lead_len(p, run[j].m);
-					if (n == SIZE_MAX || n > (size_t)(nl - p) || !fs->ntab)
-						return 0;
-					uint64_t h = text_hash(p, n);
-					ci = SIZE_MAX;
-					for (size_t s = h & (fs->ntab - 1); fs->tab[s].ci1; s = (s + 1) & (fs->ntab - 1)) {
-						size_t k = fs->tab[s].ci1 - 1;
-						if (fs->tab[s].h == h && fs->tlen[k * fs->nrun + j] == n &&
-						    same_span(p, fs->tmpl[k] + fs->toff[k * fs->nrun + j], n)) {
-							ci = k;
-							break;
-						}
-					}
-					if (ci == SIZE_MAX)
-						return 0;
-				}
-				c = &d->cells[ci];
-				if (c->n_ids == 0)
-					return 0;
-			} else {
-				n = fs->tlen[ci * fs->nrun + j];
-				if (n > (size_t)(nl - p) || !same_span(p, fs->tmpl[ci] + fs->toff[ci * fs->nrun + j], n))
-					return 0;
+		case PK_TEXT:
+			if (o->len > (size_t)(lim - p) || !same_span(p, pg->text + o->off, o->len))
+				return NULL;
+			p += o->len;
+			break;
+		case PK_NUM:
+			if ((n = count_sep(p, sep, &rv->v[o->slot])) == 0)
+				return NULL;
+			p += n + 1;
+			break;
+		case PK_LOST:
+			rv->lost_neg = *p == '-';
+			p += rv->lost_neg;
+			if ((n = count_sep(p, sep, &rv->lost)) == 0 || (rv->lost_neg && rv->lost == 0))
+				return NULL;
+			p += n + 1;
+			break;
+		case PK_UNIT:
+		case PK_OPAIR: {
+			if (o->kind == PK_OPAIR && *p == sep) {
+				p++; /* empty: overlap is used */
+				break;
 			}
-			p += n;
-			break;
-		}
-		case FC_RUN: /* the row before's (held: 64 bytes at most) */
-		case FC_EXPECTED:
-		case FC_CHECK: {
-			const char *t = o->kind == FC_RUN ? run_seen->text : o->kind == FC_EXPECTED ? c->exp_text : c->chk_text;
-			n = o->kind == FC_RUN ? (run_seen->len > 64 ? SIZE_MAX : run_seen->len)
-			  : o->kind == FC_EXPECTED ? c->exp_len : c->chk_len;
-			if (!held_text(p, nl, t, n))
-				return 0;
-			p += n;
-			break;
-		}
-		case FC_STATUS:
-			if (p[0] != 'o' || p[1] != 'k')
-				return 0;
-			p += 2;
-			break;
-		case FC_LOST:
-			lost_neg = *p == '-';
-			p += lost_neg;
-			n = count_at(p, &lost);
-			if (n == 0 || (lost_neg && lost == 0))
-				return 0;
-			p += n;
-			break;
-		case FC_OVERLAP:
-		case FC_OPAIR: {
-			if (o->kind == FC_OPAIR && *p == sep)
-				break; /* empty: overlap is used */
 			struct csv_field f = {(char *)(uintptr_t)p, 8};
-			if (p[8] != sep || unit_fast(&f, o->kind == FC_OPAIR ? &opair : &overlap) != 0)
-				return 0;
-			p += 8;
+			if (p[8] != sep || unit_fast(&f, o->kind == PK_OPAIR ? &rv->opair : &rv->overlap) != 0)
+				return NULL;
+			p += 9;
 			break;
 		}
-		case FC_MEASURES: { /* trial,expected,final,lost,elapsed_ns,overlap,overlap_pair */
+		case PK_MEAS: { /* trial,expected,final,lost,elapsed_ns,overlap,overlap_pair */
 			struct csv_field f;
-			if ((n = count_at(p, &trial)) == 0 || p[n] != ',')
-				return 0;
+			if ((n = count_sep(p, ',', &rv->v[SL_TRIAL])) == 0)
+				return NULL;
 			p += n + 1;
-			n = c->exp_len;
-			if (p >= nl || !held_text(p, nl, c->exp_text, n) || p[n] != ',')
-				return 0;
+			n = o->len;
+			if (p >= lim || n > (size_t)(lim - p) || !same_span(p, pg->text + o->off, n) || p[n] != ',')
+				return NULL;
 			p += n + 1;
-			if (p >= nl || (n = count_at(p, &final)) == 0 || p[n] != ',')
-				return 0;
+			if (p >= lim || (n = count_sep(p, ',', &rv->v[SL_FINAL])) == 0)
+				return NULL;
 			p += n + 1;
-			if (p >= nl)
-				return 0;
-			lost_neg = *p == '-';
-			p += lost_neg;
-			if ((n = count_at(p, &lost)) == 0 || (lost_neg && lost == 0) || p[n] != ',')
-				return 0;
+			if (p >= lim)
+				return NULL;
+			rv->lost_neg = *p == '-';
+			p += rv->lost_neg;
+			if ((n = count_sep(p, ',', &rv->lost)) == 0 || (rv->lost_neg && rv->lost == 0))
+				return NULL;
 			p += n + 1;
-			if (p >= nl || (n = count_at(p, &elapsed)) == 0 || p[n] != ',')
-				return 0;
+			if (p >= lim || (n = count_sep(p, ',', &rv->v[SL_ELAPSED])) == 0)
+				return NULL;
 			p += n + 1;
 			f = (struct csv_field){(char *)(uintptr_t)p, 8};
-			if (p >= nl || p[8] != ',' || unit_fast(&f, &overlap) != 0)
-				return 0;
+			if (p >= lim || p[8] != ',' || unit_fast(&f, &rv->overlap) != 0)
+				return NULL;
 			p += 9;
-			if (p >= nl)
-				return 0;
+			if (p >= lim)
+				return NULL;
 			if (*p != sep) { /* else empty: overlap is used */
 				f = (struct csv_field){(char *)(uintptr_t)p, 8};
-				if (p[8] != sep || unit_fast(&f, &opair) != 0)
-					return 0;
+				if (p[8] != sep || unit_fast(&f, &rv->opair) != 0)
+					return NULL;
 				p += 8;
 			}
+			p++;
 			break;
 		}
-		case FC_FINAL: num = &final; break;
-		case FC_ELAPSED: num = &elapsed; break;
-		case FC_TRIAL: num = &trial; break;
-		case FC_SEQ: num = &seq; break;
-		case FC_SKEW: num = &skew; break;
-		default: /* FC_OTHER: to its separator */
-			while (p < nl && *p != ',' && *p != '\n')
-				p++;
+		default: /* PK_SKIP: to its separator */
+			if (*p != sep) {
+				while (p < lim && *p != ',' && *p != '\n')
+					p++;
+				if (*p != sep)
+					return NULL;
+			}
+			p++;
 			break;
 		}
-		if (num) {
-			n = count_at(p, num);
-			if (n == 0)
-				return 0;
-			p += n;
-		}
-		if (*p != sep)
-			return 0;
-		p++;
 	}
-	if (!c || p - 1 >= nl) /* the newline, before the limit: the row was plain */
-		return 0;
-	nl = p - 1;
+	return p - 1 < lim && p[-1] == '\n' ? p : NULL; /* the newline, before the limit: the row was plain */
+}
+
+/* The cell a plain row names by its lead run, found by the run's text;
+   SIZE_MAX: none known (or not plain enough to tell) */
+static size_t lead_cell(const struct fast *fs, const char *p, const char *lim, const struct frun *run)
+{
+	if (!fs->ntab)
+		return SIZE_MAX;
+	if (fs->lead_col) { /* past the columns before it */
+		size_t n = lead_len(p, fs->lead_col);
+		if (n == SIZE_MAX || n >= (size_t)(lim - p) || p[n] != ',')
+			return SIZE_MAX;
+		p += n + 1;
+	}
+	size_t j = fs->lead, n = lead_len(p, run[j].m);
+	if (n == SIZE_MAX || n > (size_t)(lim - p))
+		return SIZE_MAX;
+	uint64_t h = text_hash(p, n);
+	for (size_t s = h & (fs->ntab - 1); fs->tab[s].ci1; s = (s + 1) & (fs->ntab - 1)) {
+		size_t k = fs->tab[s].ci1 - 1;
+		if (fs->tab[s].h == h && fs->tlen[k * fs->nrun + j] == n &&
+		    same_span(p, fs->tmpl[k] + fs->toff[k * fs->nrun + j], n))
+			return k;
+	}
+	return SIZE_MAX;
+}
+
+/* cell ci's program, made again where the run has changed since; NULL:
+   none (-1 in *oom where memory ran out) */
+static inline const struct prog *prog_of(struct fast *fs, const struct dataset *d, size_t ci,
+					 const struct seen *run_seen, int *oom)
+{
+	if (ci >= fs->cap || !fs->learnt[ci])
+		return NULL;
+	struct prog *pg = &fs->prog[ci];
+	if ((!pg->made || pg->gen != fs->gen) && prog_make(fs, d, ci, run_seen) != 0) {
+		*oom = 1;
+		return NULL;
+	}
+	return pg->op ? pg : NULL;
+}
+
+/* Read the next row here if it is one this path takes: 1 taken, 0 left
+   for the general path (nothing consumed), -1 out of memory. The row's
+   cell is tried first as the one that came after the row before's cell
+   last time (the same cell, rows grouped; the next cell, race's order),
+   then looked up by its lead run's text. */
+static inline __attribute__((always_inline)) int fast_row(struct dataset *d, struct fast *fs,
+							  struct csv_reader *r, const char *p, const char *nl,
+							  const long *col, const struct seen *run_seen, long run_last, const struct frun *run)
+{
+	/* p: the row, nl: the limit (csv_reader_peek_plain) */
+	struct rowv rv;
+	int oom = 0;
+	size_t prev = d->last, ci = prev < fs->cap ? fs->follow[prev] : prev;
+	const struct prog *pg = prog_of(fs, d, ci, run_seen, &oom);
+	const char *end = pg ? prog_run(pg, p, nl, &rv) : NULL;
+	if (!end) {
+		size_t k = lead_cell(fs, p, nl, run);
+		if (oom)
+			return -1;
+		if (k == SIZE_MAX || (k == ci && pg))
+			return 0;
+		ci = k;
+		pg = prog_of(fs, d, ci, run_seen, &oom);
+		end = pg ? prog_run(pg, p, nl, &rv) : NULL;
+		if (!end)
+			return oom ? -1 : 0;
+	}
+	struct cell *c = &d->cells[ci];
+	uint64_t final = rv.v[SL_FINAL], lost = rv.lost, trial = rv.v[SL_TRIAL];
 	/* what the general path checks, in its order; anything off: its turn */
 	uint64_t expected = c->expected;
-	if (col[C_LOST] >= 0 && (lost_neg ? final <= expected || lost != final - expected
-				       : final > expected || lost != expected - final))
+	if (col[C_LOST] >= 0 && (rv.lost_neg ? final <= expected || lost != final - expected
+					     : final > expected || lost != expected - final))
 		return 0;
-	if (seq > UINT32_MAX || trial >> 48 || d->lines + r->next_line > UINT32_MAX)
+	if (rv.v[SL_SEQ] > UINT32_MAX || trial >> 48 || d->lines + r->next_line > UINT32_MAX)
 		return 0;
 	enum check chk = CHK_NONE;
 	if (col[C_CHECK] >= 0 || col[C_STRATEGY] >= 0) {
@@ -1158,13 +1351,16 @@ static int fast_row(struct dataset *d, struct fast *fs, struct csv_reader *r, co
 			return 0;
 		chk = c->check; /* the check text (compared) or the strategy (a factor) is the cell's */
 	}
-	csv_reader_take_plain(r, nl);
+	csv_reader_take_plain(r, end - 1);
+	if (prev < fs->cap)
+		fs->follow[prev] = ci;
 	d->last = ci;
 	uint64_t tn = col[C_TRIAL] >= 0 ? trial : (d->rows + 1) & ((1ull << 48) - 1);
 	if (cell_push_next_id(c, (uint64_t)run_last << 48 | tn, (uint32_t)(d->lines + r->line)) != 0)
 		return -1;
 	d->rows++;
-	return cell_take(c, chk, final, expected, elapsed, overlap, opair, seq, skew) != 0 ? -1 : 1;
+	return cell_take(c, chk, final, expected, rv.v[SL_ELAPSED], rv.overlap, rv.opair, rv.v[SL_SEQ],
+			 rv.v[SL_SKEW]) != 0 ? -1 : 1;
 }
 #endif
 
@@ -1431,6 +1627,7 @@ int dataset_load(struct dataset *d, const char *path, struct rl_err *e)
 				break;
 			}
 			seen_set(&run_seen, rf, run_last);
+			fs.gen++; /* the programs hold the run's text */
 		}
 		uint64_t tn = col[C_TRIAL] >= 0 ? trial : (d->rows + 1) & ((1ull << 48) - 1);
 		if (cell_push_id(c, (uint64_t)run_last << 48 | tn, (uint32_t)(d->lines + r.line)) != 0) {

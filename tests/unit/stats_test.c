@@ -400,8 +400,10 @@ static size_t gen_trials(char *text, size_t rows, uint64_t *st, int variant, siz
 		char ov[16], op[16];
 		sprintf(ov, "0.%06lu", lcg(st) % 1000001 % 1000000);
 		sprintf(op, "0.%06lu", lcg(st) % 1000000);
-		if (odd && lcg(st) % 20 == 0)
-			strcpy(ov, lcg(st) % 2 ? "1.000000" : "0.5");
+		if (odd && lcg(st) % 20 == 0) {
+			unsigned k = (unsigned)(lcg(st) % 3);
+			strcpy(ov, k == 0 ? "1.000000" : k == 1 ? "0.5" : "0.1234567"); /* the last: 8 bytes, then more */
+		}
 		if (lcg(st) % 10 == 0)
 			op[0] = '\0';
 		const char *run = i < rows / 2 ? "20261201T000000Z-h-1" : "20261201T000001Z-h-2";
