@@ -2,7 +2,7 @@
 # racestat end to end: outputs, merging, CSV dialects, edge cells, the
 # measures compared, exact counts, bad input.
 . "$(dirname "$0")/lib.sh"
-plan 54
+plan 55
 
 H="run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,elapsed_ns,overlap"
 mkd() { mkdir -p "$TMP/$1"; echo "$TMP/$1"; }
@@ -164,6 +164,8 @@ bad_case "negative count" "bad.csv:2: procs '-2' is not a positive integer" "$H\
 bad_case "non-integer count" "bad.csv:2: iters '1.5' is not a positive integer" "$H\nr,e,plain,b,2,1.5,1,20,17,3,100,0.5\n"
 bad_case "empty file" "bad.csv: empty file" ""
 bad_case "too few fields" "bad.csv:2: 11 fields, the header has 12" "$H\nr,e,plain,b,2,10,1,20,17,3,100\n"
+# the run id of the row before, quoted with a comma in it, then the same text unquoted: two fields, not the run
+bad_case "too many fields" "bad.csv:3: 13 fields, the header has 12" "$H\n\"r,x\",e,plain,b,2,10,1,20,17,3,100,0.500000\nr,x,e,plain,b,2,10,2,20,17,3,100,0.500000\n"
 bad_case "not CSV at all" "bad.csv:1: missing required column" "\x7fELF\x02\x01\x01\x00\x00binary\n\x00\x01"
 bad_case "lost inconsistent" "bad.csv:2: lost 4 is not expected - final" "$H\nr,e,plain,b,2,10,1,20,17,4,100,0.5\n"
 bad_case "lost negative, final below expected" "bad.csv:2: lost -3 is not expected - final \\(20 - 17\\)" "$H\nr,e,plain,b,2,10,1,20,17,-3,100,0.5\n"
