@@ -1132,8 +1132,7 @@ int rank_jonckheere(const double *const *groups, const size_t *n, unsigned ng, g
 	   permutation p: JT and the ties straight from the groups (no copy) */
 	int stream = N > JT_PERMUTE_MAX || !rng || reps == 0;
 	for (unsigned g = 0; g < ng && stream; g++)
-		for (size_t i = 1; i < n[g] && stream; i++)
-			stream = groups[g][i - 1] <= groups[g][i];
+		stream = stat_sorted_f64(groups[g], n[g]);
 	uint64_t *all = NULL;
 	uint32_t *label = NULL;
 	size_t *bend = NULL, nb = 0;

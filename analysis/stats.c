@@ -7,6 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 double stat_quantile(const double *sorted, size_t n, double p)
 {
@@ -480,6 +483,27 @@ void stat_sort_f(float *x, size_t n)
 		memcpy(k, src, n * sizeof *k);
 	free(tmp);
 	free(count);
+}
+
+int stat_sorted_f64(const double *x, size_t n)
+{
+	size_t i = 1;
+#if defined(__SSE2__)
+	/* two neighbours a compare, 32 pairs between looks at the result: a
+	   branch every 64 values, not one a value */
+	while (i + 64 <= n) {
+		__m128d ok = _mm_castsi128_pd(_mm_set1_epi32(-1));
+		for (size_t k = 0; k < 64; k += 2)
+			ok = _mm_and_pd(ok, _mm_cmple_pd(_mm_loadu_pd(x + i + k - 1), _mm_loadu_pd(x + i + k)));
+		if (_mm_movemask_pd(ok) != 3)
+			return 0;
+		i += 64;
+	}
+#endif
+	for (; i < n; i++)
+		if (!(x[i - 1] <= x[i]))
+			return 0;
+	return 1;
 }
 
 long double stat_quantile_u64(const uint64_t *x, size_t n, double p)

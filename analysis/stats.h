@@ -15,6 +15,8 @@
 void stat_sort(double *x, size_t n);
 void stat_sort_f(float *x, size_t n);
 void stat_sort_u64(uint64_t *x, size_t n);
+/* x[0..n) ascending (each x[i - 1] <= x[i]: a NaN makes it not)? */
+int stat_sorted_f64(const double *x, size_t n);
 /* A key that orders as the double v does (v not NaN; -0 as +0). */
 uint64_t stat_key_f64(double v);
 /* Sort key[] ascending carrying val[] along, stably (LSD radix); n must fit
