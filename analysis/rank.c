@@ -1330,10 +1330,10 @@ int rank_kendall_order(const uint32_t *x, const uint64_t *y, size_t n, double *t
 
 /* twice the midrank of each key (i + j + 1 for a tie block [i, j)) into
    r2; the keys are sorted in place (with the indices: 16 bytes a key while
-   it lasts), or, when they span no more values than there are keys (race's
-   finals in a cell), counted instead: a key's block starts after the keys
-   below it, so r2 = 2 (keys below) + (keys equal) + 1, with no sort (the
-   keys are then left as they were) */
+   it lasts), or, when they span no more than four values a key (race's
+   finals in a cell, its shares in a large one), counted instead: a key's
+   block starts after the keys below it, so r2 = 2 (keys below) + (keys
+   equal) + 1, with no sort (the keys are then left as they were) */
 static int rank2_keys(uint32_t *key, size_t n, uint32_t *r2)
 {
 	uint32_t lo = key[0], hi = key[0];
@@ -1341,7 +1341,7 @@ static int rank2_keys(uint32_t *key, size_t n, uint32_t *r2)
 		lo = key[i] < lo ? key[i] : lo;
 		hi = key[i] > hi ? key[i] : hi;
 	}
-	if ((uint64_t)hi - lo < n) {
+	if ((uint64_t)hi - lo < 4 * (uint64_t)n) {
 		size_t span = (size_t)(hi - lo) + 1;
 		uint32_t *cnt = calloc(span, sizeof *cnt);
 		if (!cnt)
@@ -1423,13 +1423,29 @@ static int rank2_u64(const uint64_t *v, size_t n, uint32_t *r2)
 	return 0;
 }
 
-/* floats that are not negative order as their bits */
+/* floats that are not negative order as their bits; shares as race writes
+   them ("0.dddddd", read as the float nearest u / 10^6) order as u, which
+   spans at most 10^6 + 1 values: counted, not sorted, in a large cell.
+   Every u <= 10^6 gives another float, in u's order (floats below 1 lie
+   at most 2^-24 apart, u / 10^6 at least 10^-6), so u ranks them as
+   their bits do; any value not of that form, and the bits are the keys. */
 static int rank2_f32(const float *v, size_t n, uint32_t *r2)
 {
 	uint32_t *k = malloc(n * sizeof *k);
 	if (!k)
 		return -1;
-	memcpy(k, v, n * sizeof *k);
+	size_t i = 0;
+	for (; i < n; i++) {
+		float x = v[i];
+		if (!(x >= 0.0f && x <= 1.0f))
+			break;
+		uint32_t u = (uint32_t)((double)x * 1e6 + 0.5);
+		if ((float)((double)u * 1e-6) != x)
+			break;
+		k[i] = u;
+	}
+	if (i < n)
+		memcpy(k, v, n * sizeof *k);
 	int rc = rank2_keys(k, n, r2);
 	free(k);
 	return rc;

@@ -493,8 +493,11 @@ int stat_sorted_f64(const double *x, size_t n)
 	   branch every 64 values, not one a value */
 	while (i + 64 <= n) {
 		__m128d ok = _mm_castsi128_pd(_mm_set1_epi32(-1));
-		for (size_t k = 0; k < 64; k += 2)
-			ok = _mm_and_pd(ok, _mm_cmple_pd(_mm_loadu_pd(x + i + k - 1), _mm_loadu_pd(x + i + k)));
+		for (size_t k = 0; k < 64; k += 4) {
+			__m128d a = _mm_cmple_pd(_mm_loadu_pd(x + i + k - 1), _mm_loadu_pd(x + i + k));
+			__m128d b = _mm_cmple_pd(_mm_loadu_pd(x + i + k + 1), _mm_loadu_pd(x + i + k + 2));
+			ok = _mm_and_pd(ok, _mm_and_pd(a, b));
+		}
 		if (_mm_movemask_pd(ok) != 3)
 			return 0;
 		i += 64;

@@ -976,6 +976,30 @@ int main(void)
 		free(sy);
 		free(sw);
 	}
+	/* shares as race writes them (the float nearest u / 10^6) are ranked
+	   by u, counted; the same order and ties as other floats, sorted */
+	{
+		enum { NS = 20000 };
+		float *gx = malloc(NS * sizeof *gx), *ox = malloc(NS * sizeof *ox);
+		uint64_t *gy = malloc(NS * sizeof *gy), seed = 29;
+		for (int i = 0; i < NS; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			uint32_t u = (uint32_t)((seed >> 20) % 60000); /* span 3 a trial: counted */
+			gx[i] = (float)((double)u * 1e-6);
+			ox[i] = (float)u + 2.0f; /* above 1: the bits, sorted */
+			gy[i] = 100000 - (seed >> 45) % 900 - u / 200;
+		}
+		gx[7] = 0.0f;
+		ox[7] = 2.0f;
+		double r1 = 0, r2 = 0;
+		int rc1 = rank_spearman_cell(gx, gy, NS, &r1), rc2 = rank_spearman_cell(ox, gy, NS, &r2);
+		TAP_OK(rc1 == 0 && rc2 == 0 && r1 == r2 && r1 < -0.1,
+		       "Spearman, race's shares ranked by counting their millionths and the same order sorted: %.15g and %.15g",
+		       r1, r2);
+		free(gx);
+		free(ox);
+		free(gy);
+	}
 	double rs[] = {0.3, 0.3}, rc_r, lo2, hi2;
 	size_t ns[] = {103, 103};
 	rank_rho_combine(rs, ns, 2, &rc_r, &lo2, &hi2, &p);
