@@ -479,21 +479,33 @@ static inline __attribute__((always_inline)) int cell_take(struct cell *c, enum 
 	return cell_push(c, final, nspi, opair >= 0.0f ? opair : overlap, (uint32_t)seq, (float)skew);
 }
 
-/* a cell's ids stop rising: from its runs, one id a row */
+/* a cell's ids stop rising: from its runs, one id and one line a row */
 static int ids_unroll(struct cell *c)
 {
-	uint64_t *id = malloc((c->cap_ids ? c->cap_ids : 1) * sizeof *id);
-	if (!id)
+	size_t cap = grown(c->n_ids);
+	uint64_t *id = malloc(cap * sizeof *id);
+	uint32_t *line = malloc(cap * sizeof *line);
+	if (!id || !line) {
+		free(id);
+		free(line);
 		return -1;
+	}
 	size_t k = 0;
 	for (size_t j = 0; j < c->n_idruns; j++)
-		for (uint32_t i = 0; i < c->idrun_count[j]; i++)
-			id[k++] = c->idrun_first[j] + i;
+		for (uint32_t i = 0; i < c->idrun_count[j]; i++, k++) {
+			id[k] = c->idrun_first[j] + i;
+			line[k] = c->idrun_line[j] + i * c->idrun_step[j];
+		}
 	c->id = id;
+	c->id_line = line;
+	c->cap_ids = cap;
 	free(c->idrun_first);
 	free(c->idrun_count);
+	free(c->idrun_line);
+	free(c->idrun_step);
 	c->idrun_first = NULL;
 	c->idrun_count = NULL;
+	c->idrun_line = c->idrun_step = NULL;
 	c->n_idruns = c->cap_idruns = 0;
 	c->ids_rising = 0;
 	return 0;
@@ -501,47 +513,59 @@ static int ids_unroll(struct cell *c)
 
 static int cell_push_id(struct cell *c, uint64_t id, uint32_t line)
 {
-	if (c->n_ids == c->cap_ids) {
-		size_t cap = grown(c->cap_ids);
-		REGROW(c->id_line, cap);
-		if (c->id) {
-			REGROW(c->id, cap);
-		}
-		c->cap_ids = cap;
-	}
 	if (c->n_ids == 0)
 		c->ids_rising = 1;
 	else if (c->ids_rising && id <= c->last_id && ids_unroll(c) != 0)
 		return -1;
 	if (!c->ids_rising) {
+		if (c->n_ids == c->cap_ids) {
+			size_t cap = grown(c->cap_ids);
+			REGROW(c->id_line, cap);
+			REGROW(c->id, cap);
+			c->cap_ids = cap;
+		}
 		c->id[c->n_ids] = id;
-	} else if (c->n_idruns && id == c->last_id + 1 && c->idrun_count[c->n_idruns - 1] < UINT32_MAX) {
+		c->id_line[c->n_ids] = line;
+	} else if (c->n_idruns && id == c->last_id + 1 && c->idrun_count[c->n_idruns - 1] < UINT32_MAX &&
+		   line > c->last_line &&
+		   (c->idrun_count[c->n_idruns - 1] == 1 || line - c->last_line == c->idrun_step[c->n_idruns - 1])) {
+		c->idrun_step[c->n_idruns - 1] = line - c->last_line;
 		c->idrun_count[c->n_idruns - 1]++;
 	} else {
 		if (c->n_idruns == c->cap_idruns) {
 			size_t cap = c->cap_idruns ? c->cap_idruns * 2 : 4;
 			REGROW(c->idrun_first, cap);
 			REGROW(c->idrun_count, cap);
+			REGROW(c->idrun_line, cap);
+			REGROW(c->idrun_step, cap);
 			c->cap_idruns = cap;
 		}
 		c->idrun_first[c->n_idruns] = id;
+		c->idrun_line[c->n_idruns] = line;
+		c->idrun_step[c->n_idruns] = 0;
 		c->idrun_count[c->n_idruns++] = 1;
 	}
 	c->last_id = id;
-	c->id_line[c->n_ids] = line;
+	c->last_line = line;
 	c->n_ids++;
 	return 0;
 }
 
-/* the common case inline: the next id of the cell's last run, room left */
+/* the common case inline: the next id of the cell's last run, its line as
+   far past the last as the run's lines are apart (the next line, rows
+   grouped; as many as there are cells, race's order) */
 static inline __attribute__((always_inline)) int cell_push_next_id(struct cell *c, uint64_t id, uint32_t line)
 {
-	if (c->n_ids < c->cap_ids && c->ids_rising && c->n_idruns && id > c->last_id && id == c->last_id + 1 &&
-	    c->idrun_count[c->n_idruns - 1] < UINT32_MAX) {
-		c->idrun_count[c->n_idruns - 1]++;
-		c->last_id = id;
-		c->id_line[c->n_ids++] = line;
-		return 0;
+	if (c->ids_rising && c->n_idruns && id > c->last_id && id == c->last_id + 1) {
+		size_t r = c->n_idruns - 1;
+		uint32_t n = c->idrun_count[r];
+		if (n > 1 && n < UINT32_MAX && line > c->last_line && line - c->last_line == c->idrun_step[r]) {
+			c->idrun_count[r] = n + 1;
+			c->last_id = id;
+			c->last_line = line;
+			c->n_ids++;
+			return 0;
+		}
 	}
 	return cell_push_id(c, id, line);
 }
@@ -1770,10 +1794,13 @@ int dataset_check_duplicates(struct dataset *d, struct rl_err *e)
 		free(c->id_line);
 		free(c->idrun_first);
 		free(c->idrun_count);
+		free(c->idrun_line);
+		free(c->idrun_step);
 		c->id = NULL;
 		c->id_line = NULL;
 		c->idrun_first = NULL;
 		c->idrun_count = NULL;
+		c->idrun_line = c->idrun_step = NULL;
 		c->n_ids = c->cap_ids = c->n_idruns = c->cap_idruns = 0;
 	}
 	/* the cells in the order of their factors, whatever the rows' order:
@@ -1802,6 +1829,8 @@ void dataset_free(struct dataset *d)
 		free(c->id_line);
 		free(c->idrun_first);
 		free(c->idrun_count);
+		free(c->idrun_line);
+		free(c->idrun_step);
 		free(c->nspi_boot);
 	}
 	free(d->cells);

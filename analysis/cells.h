@@ -5,17 +5,17 @@
  * a factor column a later harness adds splits cells with no change here.
  *
  * Counts stay exact integers end to end (uint64_t, sums in 128 bits). What
- * is held per usable trial, and why (24 bytes, plus 4 per row while the
- * inputs are read): the final value (8, for every statistic and the
- * histogram), ns per increment (4, float: the cost median and its
- * bootstrap), the overlap (4, float: does loss need overlap), the trial's
- * place in the sweep (4: drift), the start skew (4, float: its median, by
- * launch), these two only where the cell's first file has the column;
- * while reading, its line (4, to name both places of a trial
- * given twice) and its identity (run and trial number): as runs of
- * consecutive ids while a cell's ids rise, as race writes them (a repeat
- * is then impossible), 8 bytes a row for a cell whose rows come out of
- * order; freed once every input is read. */
+ * is held per usable trial, and why (24 bytes): the final value (8, for
+ * every statistic and the histogram), ns per increment (4, float: the cost
+ * median and its bootstrap), the overlap (4, float: does loss need
+ * overlap), the trial's place in the sweep (4: drift), the start skew (4,
+ * float: its median, by launch), these two only where the cell's first
+ * file has the column; while reading, its identity (run and trial number)
+ * and its line (to name both places of a trial given twice): as runs of
+ * consecutive ids whose lines lie equally apart while a cell's ids rise, as
+ * race writes them (a repeat is then impossible, and a run holds a cell's
+ * rows of one run of race), 12 bytes a row for a cell whose rows come out
+ * of order; freed once every input is read. */
 #ifndef RACESTAT_CELLS_H
 #define RACESTAT_CELLS_H
 
@@ -50,14 +50,17 @@ struct cell {
 	float *nspi_boot;       /* resampled medians of nspi (boot.h), for costs and their ratios */
 	/* every row, for the duplicate check: its id, run index << 48 | trial
 	   number, and its line counted over all inputs (dataset.line_base) */
-	uint32_t *id_line;
 	size_t n_ids, cap_ids;
 	int ids_rising;         /* every id so far above the one before: no repeat possible */
 	uint64_t last_id;
-	uint64_t *idrun_first;  /* while rising: runs of consecutive ids */
-	uint32_t *idrun_count;
+	uint32_t last_line;
+	uint64_t *idrun_first;  /* while rising: runs of consecutive ids whose lines lie */
+	uint32_t *idrun_count;  /* equally apart: the first id and line, how many, */
+	uint32_t *idrun_line;   /* and the lines' step */
+	uint32_t *idrun_step;
 	size_t n_idruns, cap_idruns;
-	uint64_t *id;           /* once not rising: one id a row (cap_ids of them) */
+	uint64_t *id;           /* once not rising: one id and one line a row (cap_ids of them) */
+	uint32_t *id_line;
 	/* while reading: its first row's expected and check texts (padded), so
 	   that a later row with the same texts is known without parsing them */
 	char exp_text[24], chk_text[24];

@@ -69,6 +69,7 @@ static int ties_of(const double *a, size_t na, const double *b, size_t nb, struc
 }
 
 #define MW_EXACT_WORK 5e7
+#define MW_EXACT_N 400 /* pooled trials: the exact p up to here, never beyond */
 
 /* The permutation distribution of twice the rank sum of nb items chosen
    among N pooled ones in D tie groups of t[d] items: ways[w2], for every
@@ -80,7 +81,7 @@ static double *rank_sum_dist(const size_t *t, size_t D, size_t N, size_t nb, siz
 {
 	size_t wmax = N * (N + 1); /* twice the largest rank sum */
 	double work = (double)(nb + 1) * (double)(wmax + 1) * (double)(N + D) / 3.0;
-	if (work > MW_EXACT_WORK || N > 400)
+	if (work > MW_EXACT_WORK || N > MW_EXACT_N)
 		return NULL;
 	*W = wmax + 1;
 	double *ways = calloc((nb + 1) * *W, sizeof *ways);
@@ -217,14 +218,31 @@ int rank_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 {
 	if (na == 0 || nb == 0)
 		return -1;
-	struct ties t;
-	if (ties_of(a, na, b, nb, &t) != 0)
+	/* the rank sum and the ties' term, a distinct value at a time in
+	   increasing order; its counts kept only where the exact p may be
+	   worked out from them (MW_EXACT_N pooled trials at most) */
+	struct ties t = {0, NULL, NULL};
+	int keep = na + nb <= MW_EXACT_N;
+	if (keep && ties_of(a, na, b, nb, &t) != 0)
 		return -1;
 	double w2 = 0.0, tiesum = 0.0;
-	size_t cum = 0;
-	for (size_t d = 0; d < t.d; d++) {
-		size_t tt = t.ca[d] + t.cb[d];
-		w2 += (double)t.cb[d] * (double)(2 * cum + tt + 1);
+	size_t cum = 0, i = 0, j = 0, d = 0;
+	while (keep ? d < t.d : i < na || j < nb) {
+		size_t ca, cb;
+		if (keep) {
+			ca = t.ca[d];
+			cb = t.cb[d];
+			d++;
+		} else {
+			double v = i < na && (j >= nb || a[i] <= b[j]) ? a[i] : b[j];
+			size_t i1 = run_end(a, i, na, v), j1 = run_end(b, j, nb, v);
+			ca = i1 - i;
+			cb = j1 - j;
+			i = i1;
+			j = j1;
+		}
+		size_t tt = ca + cb;
+		w2 += (double)cb * (double)(2 * cum + tt + 1);
 		double ft = (double)tt;
 		tiesum += ft * ft * ft - ft;
 		cum += tt;
@@ -249,7 +267,7 @@ int rank_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 	out->z = copysign(num / sqrt(var), dd);
 	out->p = fmin(1.0, 2.0 * gsl_cdf_ugaussian_Q(fabs(out->z)));
 	double pe;
-	if (mw_exact_p(&t, na, nb, w2, cache, &pe) == 0) {
+	if (keep && mw_exact_p(&t, na, nb, w2, cache, &pe) == 0) {
 		out->p = pe;
 		out->exact = 1;
 	}

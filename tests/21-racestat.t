@@ -2,7 +2,7 @@
 # racestat end to end: outputs, merging, CSV dialects, edge cells, the
 # measures compared, exact counts, bad input.
 . "$(dirname "$0")/lib.sh"
-plan 55
+plan 58
 
 H="run_id,experiment,strategy,start,procs,iters,trial,expected,final,lost,elapsed_ns,overlap"
 mkd() { mkdir -p "$TMP/$1"; echo "$TMP/$1"; }
@@ -49,6 +49,25 @@ refuse "the same file twice is refused, naming both places" "part1.csv:2: repeat
   for t in $(seq 1 100) $(seq 200 300) 150 50; do echo "r1,plain,2,10,$t,20,18,100,0.5"; done; } > "$TMP/runs.csv"
 refuse "ids kept as runs while they rise: a later repeat is still found, naming both lines" \
 	"runs\.csv:204: repeats trial 50 of run r1 .* already read at .*runs\.csv:51" $RACESTAT -q "$TMP/runs.csv" -o "$(mkd runs)"
+# two cells in turn (a cell's lines two apart, its trials even), then one
+# alone (lines one apart), then a fall to a new trial; then a repeat of
+# either stretch or of the other cell: each named with both its lines
+{ echo "run_id,strategy,procs,iters,trial,expected,final,elapsed_ns,overlap"
+  for t in $(seq 1 50); do echo "r1,plain,2,10,$((2 * t)),20,18,100,0.5"; echo "r1,plain,4,10,$t,40,38,100,0.5"; done
+  for t in $(seq 51 60); do echo "r1,plain,2,10,$((2 * t)),20,18,100,0.5"; done
+  echo "r1,plain,2,10,31,20,18,100,0.5"; } > "$TMP/turns.csv"
+for x in "2,10,110,20,18" "2,10,14,20,18" "4,10,50,40,38"; do
+	{ cat "$TMP/turns.csv"; echo "r1,plain,$x,100,0.5"; } > "$TMP/turns-${x%%,*}-$(echo "$x" | cut -d, -f3).csv"
+done
+refuse "ids and lines kept as runs of equal steps: a repeat of the one-apart stretch names both lines" \
+	"turns-2-110\.csv:113: repeats trial 110 of run r1 .* already read at .*turns-2-110\.csv:106" \
+	$RACESTAT -q "$TMP/turns-2-110.csv" -o "$(mkd turns1)"
+refuse "... and of a cell in turn with another, its lines two apart" \
+	"turns-2-14\.csv:113: repeats trial 14 of run r1 .* already read at .*turns-2-14\.csv:14" \
+	$RACESTAT -q "$TMP/turns-2-14.csv" -o "$(mkd turns2)"
+refuse "... and of the other cell" \
+	"turns-4-50\.csv:113: repeats trial 50 of run r1 .* already read at .*turns-4-50\.csv:101" \
+	$RACESTAT -q "$TMP/turns-4-50.csv" -o "$(mkd turns3)"
 
 # CRLF, quoted fields, measure columns moved: same numbers
 awk -F, 'BEGIN{OFS=","} {$3="\"" $3 "\""; printf "%s\r\n", $0}' "$TMP/run.csv" > "$TMP/crlf.csv"

@@ -539,13 +539,15 @@ static int same_cells(const struct dataset *a, const struct dataset *b)
 		    memcmp(x->nspi, y->nspi, x->n * sizeof *x->nspi) != 0 ||
 		    memcmp(x->overlap, y->overlap, x->n * sizeof *x->overlap) != 0 ||
 		    (x->has_seq && memcmp(x->seq, y->seq, x->n * sizeof *x->seq) != 0) ||
-		    (x->has_skew && memcmp(x->skew, y->skew, x->n * sizeof *x->skew) != 0) ||
-		    memcmp(x->id_line, y->id_line, x->n_ids * sizeof *x->id_line) != 0)
+		    (x->has_skew && memcmp(x->skew, y->skew, x->n * sizeof *x->skew) != 0))
 			return 0;
 		if (x->ids_rising ? x->n_idruns != y->n_idruns ||
 					    memcmp(x->idrun_first, y->idrun_first, x->n_idruns * sizeof *x->idrun_first) ||
-					    memcmp(x->idrun_count, y->idrun_count, x->n_idruns * sizeof *x->idrun_count)
-				  : memcmp(x->id, y->id, x->n_ids * sizeof *x->id) != 0)
+					    memcmp(x->idrun_count, y->idrun_count, x->n_idruns * sizeof *x->idrun_count) ||
+					    memcmp(x->idrun_line, y->idrun_line, x->n_idruns * sizeof *x->idrun_line) ||
+					    memcmp(x->idrun_step, y->idrun_step, x->n_idruns * sizeof *x->idrun_step)
+				  : memcmp(x->id, y->id, x->n_ids * sizeof *x->id) != 0 ||
+					    memcmp(x->id_line, y->id_line, x->n_ids * sizeof *x->id_line) != 0)
 			return 0;
 	}
 	return 1;
