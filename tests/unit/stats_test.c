@@ -290,7 +290,7 @@ static int cmp_f(const void *a, const void *b)
 static void check_sorted(void)
 {
 	int bad = 0, tried = 0;
-	double x[200];
+	double x[200] = {0};
 	for (size_t n = 0; n <= 200; n++) {
 		for (size_t i = 0; i < n; i++)
 			x[i] = (double)(i / 3); /* ties too */
