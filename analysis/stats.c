@@ -558,14 +558,37 @@ int stat_mean_sd_u64(const uint64_t *x, size_t n, long double *mean, long double
 	return isfinite((double)*sd) ? 0 : -1;
 }
 
+/* in sorted x, the first index from `from` on whose value is above v (n:
+   none), by doubling then halving: a short step costs a few compares, a
+   long one its logarithm */
+static size_t above_u64(const uint64_t *x, size_t from, size_t n, uint64_t v)
+{
+	size_t lo = from, step = 1; /* x[lo - 1] <= v, or lo == from */
+	while (step <= n - lo && x[lo + step - 1] <= v) {
+		lo += step;
+		step *= 2;
+	}
+	size_t hi = step <= n - lo ? lo + step - 1 : n; /* x[hi] > v, or hi == n */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 long stat_int_hist(const uint64_t *x, size_t n, uint64_t **lo_out, uint64_t **hi_out,
 		   uint64_t **count_out)
 {
 	if (n == 0)
 		return -1;
-	size_t distinct = 1;
-	for (size_t i = 1; i < n && distinct <= 50; i++)
-		distinct += x[i] != x[i - 1];
+	/* the data are sorted: runs of a value, and bins, are found by their
+	   ends, not walked value by value */
+	size_t distinct = 0;
+	for (size_t i = 0; i < n && distinct <= 50; distinct++)
+		i = above_u64(x, i, n, x[i]);
 	long nb;
 	uint64_t *lo, *hi, *cnt;
 	if (distinct <= 50) {
@@ -575,12 +598,11 @@ long stat_int_hist(const uint64_t *x, size_t n, uint64_t **lo_out, uint64_t **hi
 		cnt = calloc(distinct, sizeof *cnt);
 		if (!lo || !hi || !cnt)
 			goto fail;
-		size_t k = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (i > 0 && x[i] != x[i - 1])
-				k++;
+		for (size_t k = 0, i = 0; k < distinct; k++) {
+			size_t end = above_u64(x, i, n, x[i]);
 			lo[k] = hi[k] = x[i];
-			cnt[k]++;
+			cnt[k] = end - i;
+			i = end;
 		}
 	} else {
 		u128 span = (u128)(x[n - 1] - x[0]) + 1; /* values it can hold */
@@ -610,8 +632,13 @@ long stat_int_hist(const uint64_t *x, size_t n, uint64_t **lo_out, uint64_t **hi
 			lo[b] = (uint64_t)l;
 			hi[b] = h > UINT64_MAX ? UINT64_MAX : (uint64_t)h;
 		}
-		for (size_t i = 0; i < n; i++)
-			cnt[(size_t)((x[i] - x[0]) / w)]++;
+		/* bin b holds x[0] + b w .. + w - 1: its count from where its last
+		   value ends */
+		for (size_t b = 0, i = 0; b < (size_t)nb; b++) {
+			size_t end = above_u64(x, i, n, hi[b]);
+			cnt[b] = end - i;
+			i = end;
+		}
 	}
 	*lo_out = lo;
 	*hi_out = hi;

@@ -690,6 +690,42 @@ int main(void)
 	free(hl);
 	free(hh);
 	free(hc);
+	/* bins counted from where their last value ends, against each value
+	   put in its bin by division: shapes with few and many values, long
+	   runs, and values up to 2^64 - 1 */
+	{
+		uint64_t st = 5, *hx = malloc(30000 * sizeof *hx);
+		int hbad = 0, htried = 0;
+		for (int shape = 0; hx && shape < 5; shape++)
+			for (size_t hn = 1; hn <= 30000; hn = hn * 7 + 3) {
+				for (size_t i = 0; i < hn; i++) {
+					uint64_t r = lcg(&st) << 31 ^ lcg(&st);
+					hx[i] = shape == 0 ? 1000 + r % 7 : shape == 1 ? r % 100000 : shape == 2 ? r % 3 * 1000
+					      : shape == 3 ? UINT64_MAX - r % 5000 : (r % 50 == 0 ? r : 42);
+				}
+				stat_sort_u64(hx, hn);
+				long hb = stat_int_hist(hx, hn, &hl, &hh, &hc);
+				int ok = hb > 0;
+				size_t total = 0;
+				for (long b = 0; ok && b < hb; b++) {
+					size_t want = 0;
+					for (size_t i = 0; i < hn; i++)
+						want += hx[i] >= hl[b] && hx[i] <= hh[b];
+					ok = hc[b] == want;
+					total += hc[b];
+				}
+				hbad += !(ok && total == hn);
+				htried++;
+				if (hb > 0) {
+					free(hl);
+					free(hh);
+					free(hc);
+				}
+			}
+		free(hx);
+		TAP_OK(hbad == 0 && htried == 30, "histogram counts found from where each bin's last value ends agree with "
+		       "a value-by-value count: %d of %d arrays differ", hbad, htried);
+	}
 	uint64_t four[] = {1, 2, 3, 4};
 	TAP_OK(stat_quantile_u64(four, 4, 0.25) == 1.75L && stat_quantile_u64(four, 4, 0.5) == 2.5L,
 	       "quantiles interpolate as GSL's");
