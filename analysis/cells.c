@@ -72,9 +72,11 @@ static inline __attribute__((always_inline)) int unit_fast(const struct csv_fiel
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t w;
-	if (f->len != 8 || f->s[0] != '0' || f->s[1] != '.')
+	if (f->len != 8)
 		return -1;
 	memcpy(&w, f->s, 8);
+	if ((w & 0xffff) != 0x2e30) /* "0." */
+		return -1;
 	w = (w & ~(uint64_t)0xffff) | 0x3030; /* "00dddddd" */
 	if ((w & 0xf0f0f0f0f0f0f0f0ull) != 0x3030303030303030ull ||
 	    (((w & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) != 0)
@@ -1208,16 +1210,17 @@ static inline __attribute__((always_inline)) const char *prog_run(const struct p
 	rv->lost = 0;
 	rv->lost_neg = 0;
 	for (const struct pop *o = pg->op, *oend = pg->op + pg->nop; o < oend; o++) {
+		if (o->kind == PK_TEXT) { /* it ends before the limit */
+			if (o->len > (size_t)(lim - p) || !same_span(p, pg->text + o->off, o->len))
+				return NULL;
+			p += o->len;
+			continue;
+		}
 		if (p >= lim)
 			return NULL;
 		char sep = (char)o->sep;
 		size_t n;
 		switch (o->kind) {
-		case PK_TEXT:
-			if (o->len > (size_t)(lim - p) || !same_span(p, pg->text + o->off, o->len))
-				return NULL;
-			p += o->len;
-			break;
 		case PK_NUM:
 			if ((n = count_sep(p, sep, &rv->v[o->slot])) == 0)
 				return NULL;
