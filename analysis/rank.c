@@ -454,6 +454,28 @@ static inline size_t walk_below(const double *b, size_t j, double ai, double p)
 #endif
 }
 
+/* Past the differences b[j..] - ai up to p (<= p), likewise: on data of a
+   grid (race's shares: a count over expected) many differences equal a
+   pivot, which is one of them, so this walk is as long as the other, and
+   taken four at a time for the same reason */
+static inline size_t walk_upto(const double *b, size_t j, double ai, double p)
+{
+#if defined(__SSE2__)
+	const __m128d A = _mm_set1_pd(ai), P = _mm_set1_pd(p);
+	for (;; j += 4) {
+		__m128d d0 = _mm_sub_pd(_mm_loadu_pd(b + j), A), d1 = _mm_sub_pd(_mm_loadu_pd(b + j + 2), A);
+		unsigned m = (unsigned)_mm_movemask_pd(_mm_cmple_pd(d0, P)) |
+			     (unsigned)_mm_movemask_pd(_mm_cmple_pd(d1, P)) << 2;
+		if (m != 0xf)
+			return j + (size_t)__builtin_ctz(~m);
+	}
+#else
+	while (b[j] - ai <= p)
+		j++;
+	return j;
+#endif
+}
+
 static double kth_untied(const double *a, size_t na, const double *b, size_t nb, uint64_t k,
 			 struct kth_start *ks)
 {
@@ -556,22 +578,16 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 			g.next = below(mix(&st), g.step);
 		}
 		/* both pivots counted in one pass; the "<=" pointer starts from the
-		   "<" one (past it lie only differences equal to the pivot, rare
-		   in untied data), so two of the four loops almost never branch
-		   the unexpected way */
+		   "<" one (past it lie only differences equal to the pivot), each
+		   walked four differences a compare (walk_below, walk_upto), so
+		   that no loop's branch depends on how many steps a row takes */
 		size_t j1le = 0, j1lt = 0, j2le = 0, j2lt = 0;
 		uint64_t n[4] = {0};
 		for (size_t i = 0; i < na; i++) {
 			j1lt = walk_below(bw, j1lt, a[i], p1);
-			if (j1le < j1lt)
-				j1le = j1lt;
-			while (j1le < nb && b[j1le] - a[i] <= p1)
-				j1le++;
+			j1le = walk_upto(bw, j1le < j1lt ? j1lt : j1le, a[i], p1);
 			j2lt = walk_below(bw, j2lt, a[i], p2);
-			if (j2le < j2lt)
-				j2le = j2lt;
-			while (j2le < nb && b[j2le] - a[i] <= p2)
-				j2le++;
+			j2le = walk_upto(bw, j2le < j2lt ? j2lt : j2le, a[i], p2);
 			n[0] += j1le;
 			n[1] += j1lt;
 			n[2] += j2le;
