@@ -170,32 +170,37 @@ static int pair_rows(struct comparison *out, const char *family, size_t f, const
 	return 0;
 }
 
-/* ind01: nmax zeros, then nmax ones (every line's indicators point into it) */
 static int trend_rows(struct comparison *out, const char *family, size_t f, const struct cell **cs,
-		      double **fr, unsigned ng, gsl_rng *rng, const double *ind01, size_t nmax)
+		      double **fr, unsigned ng, gsl_rng *rng)
 {
 	const double **groups = malloc(ng * sizeof *groups);
-	const double **ind = calloc(ng, sizeof *ind);
+	double **ind = calloc(ng, sizeof *ind);
 	size_t *n = malloc(ng * sizeof *n);
 	int rc = groups && ind && n ? 0 : -1;
 	for (unsigned g = 0; rc == 0 && g < ng; g++) {
 		groups[g] = fr[g];
 		n[g] = cs[g]->n;
-		/* lossy or not, per trial: shares ascending, so the lossy ones
-		   last: the zeros and ones of ind01 from where as many zeros are left */
-		size_t lo = 0, hi = n[g]; /* the first share above 0 */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (fr[g][mid] > 0.0)
-				hi = mid;
-			else
-				lo = mid + 1;
+		ind[g] = malloc((n[g] ? n[g] : 1) * sizeof **ind);
+		if (!ind[g])
+			rc = -1;
+		else { /* lossy or not, per trial: shares ascending, so the lossy ones last */
+			size_t lo = 0, hi = n[g]; /* the first share above 0 */
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (fr[g][mid] > 0.0)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			for (size_t i = 0; i < lo; i++)
+				ind[g][i] = 0.0;
+			for (size_t i = lo; i < n[g]; i++)
+				ind[g][i] = 1.0;
 		}
-		ind[g] = ind01 + (nmax - lo);
 	}
 	for (int m = 0; rc == 0 && m < 2; m++) {
 		struct jt jt;
-		if (rank_jonckheere(m == 0 ? groups : ind, n, ng, rng, JT_REPS, &jt) != 0) {
+		if (rank_jonckheere(m == 0 ? groups : (const double *const *)ind, n, ng, rng, JT_REPS, &jt) != 0) {
 			rc = -1;
 			break;
 		}
@@ -230,6 +235,8 @@ static int trend_rows(struct comparison *out, const char *family, size_t f, cons
 		r->p_method = !jt.testable ? "" : jt.permutation ? "jt-permutation" : "jt-asymptotic";
 		r->testable = jt.testable;
 	}
+	for (unsigned g = 0; ind && g < ng; g++)
+		free(ind[g]);
 	free(ind);
 	free(groups);
 	free(n);
@@ -265,10 +272,6 @@ int compare_build(const struct dataset *d, const struct summary *s, uint64_t see
 	}
 	int rc = 0;
 	struct rank_cache cache = {0};
-	size_t nmax = 1;
-	for (size_t i = 0; i < d->n_cells; i++)
-		nmax = d->cells[i].n > nmax ? d->cells[i].n : nmax;
-	double *ind01 = NULL; /* made for the first trend */
 	for (size_t f = 0; rc == 0 && f < d->n_factors; f++) {
 		int numeric;
 		if (!tested_factor(d, f, &numeric))
@@ -306,11 +309,8 @@ int compare_build(const struct dataset *d, const struct summary *s, uint64_t see
 						for (unsigned h = g + 1; rc == 0 && h < ng; h++)
 							rc = pair_rows(out, pf, f, line[g], line[h], fr[g], fr[h], &cache);
 				if (rc == 0 && numeric) {
-					if (!ind01 && (ind01 = malloc(2 * nmax * sizeof *ind01)) != NULL)
-						for (size_t i = 0; i < 2 * nmax; i++)
-							ind01[i] = i < nmax ? 0.0 : 1.0;
-					gsl_rng *r = ind01 ? boot_rng(seed, line_hash(d, f, line[0]), 3) : NULL;
-					rc = r ? trend_rows(out, tf, f, line, fr, ng, r, ind01, nmax) : -1;
+					gsl_rng *r = boot_rng(seed, line_hash(d, f, line[0]), 3);
+					rc = r ? trend_rows(out, tf, f, line, fr, ng, r) : -1;
 					gsl_rng_free(r);
 				}
 				for (unsigned g = 0; g < ng; g++) {
@@ -326,7 +326,6 @@ int compare_build(const struct dataset *d, const struct summary *s, uint64_t see
 	free(idx);
 	free(line);
 	free(fr);
-	free(ind01);
 	rank_cache_free(&cache);
 	if (rc != 0) {
 		if (rc == -1)
