@@ -416,7 +416,7 @@ struct kth_start {
 	uint64_t d_inside; /* kth_runs: distinct pairs inside */
 	double *sample;    /* kth_untied: a sample of the bracket's candidates, or NULL */
 	size_t ns;
-	double *bw;        /* kth_untied: b and four infinities (walk_below), made once */
+	double *bw;        /* kth_untied: b and four infinities (walk_past), made once */
 };
 
 /* What a counting pass gathers, beside its counts, among the candidates
@@ -432,45 +432,28 @@ struct gather {
 	int over;
 };
 
-/* Past the differences b[j..] - ai below p: the first j where b[j] - ai < p
-   fails (b sorted, so it holds up to there and not after; b ends in
-   +infinity, where it fails). Four at a time, so that the usual one or two
-   steps a row take no branch that depends on how many there are. */
-static inline size_t walk_below(const double *b, size_t j, double ai, double p)
+/* Past the differences b[j..] - ai below p (le: up to p): the first j
+   where b[j] - ai < p (<= p) fails (b sorted, so it holds up to there and
+   not after; b ends in +infinity, where it fails). Four at a time, so that
+   the usual one or two steps a row take no branch that depends on how many
+   there are; the "<=" walk as well, since on data of a grid (race's shares:
+   a count over expected) many differences equal a pivot, which is one of
+   them. */
+static inline __attribute__((always_inline)) size_t walk_past(const double *b, size_t j, double ai, double p,
+							      int le)
 {
 #if defined(__SSE2__)
 	const __m128d A = _mm_set1_pd(ai), P = _mm_set1_pd(p);
 	for (;; j += 4) {
 		__m128d d0 = _mm_sub_pd(_mm_loadu_pd(b + j), A), d1 = _mm_sub_pd(_mm_loadu_pd(b + j + 2), A);
-		unsigned m = (unsigned)_mm_movemask_pd(_mm_cmplt_pd(d0, P)) |
-			     (unsigned)_mm_movemask_pd(_mm_cmplt_pd(d1, P)) << 2;
+		__m128d c0 = le ? _mm_cmple_pd(d0, P) : _mm_cmplt_pd(d0, P);
+		__m128d c1 = le ? _mm_cmple_pd(d1, P) : _mm_cmplt_pd(d1, P);
+		unsigned m = (unsigned)_mm_movemask_pd(c0) | (unsigned)_mm_movemask_pd(c1) << 2;
 		if (m != 0xf)
 			return j + (size_t)__builtin_ctz(~m);
 	}
 #else
-	while (b[j] - ai < p)
-		j++;
-	return j;
-#endif
-}
-
-/* Past the differences b[j..] - ai up to p (<= p), likewise: on data of a
-   grid (race's shares: a count over expected) many differences equal a
-   pivot, which is one of them, so this walk is as long as the other, and
-   taken four at a time for the same reason */
-static inline size_t walk_upto(const double *b, size_t j, double ai, double p)
-{
-#if defined(__SSE2__)
-	const __m128d A = _mm_set1_pd(ai), P = _mm_set1_pd(p);
-	for (;; j += 4) {
-		__m128d d0 = _mm_sub_pd(_mm_loadu_pd(b + j), A), d1 = _mm_sub_pd(_mm_loadu_pd(b + j + 2), A);
-		unsigned m = (unsigned)_mm_movemask_pd(_mm_cmple_pd(d0, P)) |
-			     (unsigned)_mm_movemask_pd(_mm_cmple_pd(d1, P)) << 2;
-		if (m != 0xf)
-			return j + (size_t)__builtin_ctz(~m);
-	}
-#else
-	while (b[j] - ai <= p)
+	while (le ? b[j] - ai <= p : b[j] - ai < p)
 		j++;
 	return j;
 #endif
@@ -506,7 +489,7 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 	size_t cap = 2 * KTH_SAMPLE_MAX; /* a gathered sample is about its size; room for twice */
 	uint64_t *pos = malloc(s * sizeof *pos);
 	double *val = malloc(cap * sizeof *val), *nxt = malloc(cap * sizeof *nxt), *all = NULL;
-	/* b and four infinities after it, for walk_below: once for the selections that share ks */
+	/* b and four infinities after it, for walk_past: once for the selections that share ks */
 	double *bw = ks && ks->bw ? ks->bw : malloc((nb + 4) * sizeof *bw);
 	int own_bw = !(ks && ks->bw);
 	size_t have = 0;     /* val[0..have): a sample gathered by the last pass */
@@ -579,15 +562,15 @@ static double kth_untied(const double *a, size_t na, const double *b, size_t nb,
 		}
 		/* both pivots counted in one pass; the "<=" pointer starts from the
 		   "<" one (past it lie only differences equal to the pivot), each
-		   walked four differences a compare (walk_below, walk_upto), so
+		   walked four differences a compare (walk_past), so
 		   that no loop's branch depends on how many steps a row takes */
 		size_t j1le = 0, j1lt = 0, j2le = 0, j2lt = 0;
 		uint64_t n[4] = {0};
 		for (size_t i = 0; i < na; i++) {
-			j1lt = walk_below(bw, j1lt, a[i], p1);
-			j1le = walk_upto(bw, j1le < j1lt ? j1lt : j1le, a[i], p1);
-			j2lt = walk_below(bw, j2lt, a[i], p2);
-			j2le = walk_upto(bw, j2le < j2lt ? j2lt : j2le, a[i], p2);
+			j1lt = walk_past(bw, j1lt, a[i], p1, 0);
+			j1le = walk_past(bw, j1le < j1lt ? j1lt : j1le, a[i], p1, 1);
+			j2lt = walk_past(bw, j2lt, a[i], p2, 0);
+			j2le = walk_past(bw, j2le < j2lt ? j2lt : j2le, a[i], p2, 1);
 			n[0] += j1le;
 			n[1] += j1lt;
 			n[2] += j2le;
