@@ -761,7 +761,7 @@ struct fast {
 	struct prog *prog;    /* per cell: its plain row as a program (below) */
 	size_t *follow;       /* per cell: the cell of the row that came after its last row */
 	size_t cap;
-	unsigned gen;         /* the run of the row before, as a generation: a program
+	uint64_t gen;         /* the run of the row before, as a generation: a program
 				 holds its text, and is made again once it changes */
 	struct span_slot *tab; /* cells by the hash of their first run's text */
 	size_t ntab, utab;
@@ -782,7 +782,7 @@ struct prog {
 	struct pop *op;
 	size_t nop;
 	char *text;                    /* padded for same_span */
-	unsigned gen;                  /* the run generation it holds */
+	uint64_t gen;                  /* the run generation it holds */
 	int made;                      /* 1: op and text are this generation's (op NULL: no program) */
 };
 
