@@ -1060,12 +1060,6 @@ static size_t lead_len(const char *p, size_t m)
 	return mask ? (size_t)__builtin_ctzll(mask) : SIZE_MAX;
 }
 
-/* the n bytes at p (n SIZE_MAX: none held) are the text t, before the limit */
-static inline int held_text(const char *p, const char *lim, const char *t, size_t n)
-{
-	return n != SIZE_MAX && n <= (size_t)(lim - p) && same_span(p, t, n);
-}
-
 /* may a text stand in a program? (a separator, quote, CR or LF in it
    would let a row of other columns match it) */
 static int text_plain(const char *t, size_t n)
@@ -1191,11 +1185,30 @@ struct rowv {
 	float overlap, opair;
 };
 
-/* a row that ends with sep at p: its digits' count then, else 0 */
-static inline __attribute__((always_inline)) size_t count_sep(const char *p, char sep, uint64_t *v)
+/* The steps of a program that read a value, each from p to past the
+   separator sep after it; NULL where the column is not as race writes it.
+   A count (digits only): */
+static inline __attribute__((always_inline)) const char *step_count(const char *p, char sep, uint64_t *v)
 {
 	size_t n = count_at(p, v);
-	return n && p[n] == sep ? n : 0;
+	return n && p[n] == sep ? p + n + 1 : NULL;
+}
+
+/* lost: a count, or '-' and a count above 0 */
+static inline __attribute__((always_inline)) const char *step_lost(const char *p, char sep, struct rowv *rv)
+{
+	rv->lost_neg = *p == '-';
+	p = step_count(p + rv->lost_neg, sep, &rv->lost);
+	return p && !(rv->lost_neg && rv->lost == 0) ? p : NULL;
+}
+
+/* a share, "0.dddddd"; overlap_pair may be empty (overlap is used) */
+static inline __attribute__((always_inline)) const char *step_unit(const char *p, char sep, float *v, int may_be_empty)
+{
+	if (may_be_empty && *p == sep)
+		return p + 1;
+	struct csv_field f = {(char *)(uintptr_t)p, 8};
+	return p[8] == sep && unit_fast(&f, v) == 0 ? p + 9 : NULL;
 }
 
 /* Run the program over the row at p: past its newline, or NULL where the
@@ -1219,69 +1232,28 @@ static inline __attribute__((always_inline)) const char *prog_run(const struct p
 		if (p >= lim)
 			return NULL;
 		char sep = (char)o->sep;
-		size_t n;
 		switch (o->kind) {
 		case PK_NUM:
-			if ((n = count_sep(p, sep, &rv->v[o->slot])) == 0)
-				return NULL;
-			p += n + 1;
+			p = step_count(p, sep, &rv->v[o->slot]);
 			break;
 		case PK_LOST:
-			rv->lost_neg = *p == '-';
-			p += rv->lost_neg;
-			if ((n = count_sep(p, sep, &rv->lost)) == 0 || (rv->lost_neg && rv->lost == 0))
-				return NULL;
-			p += n + 1;
+			p = step_lost(p, sep, rv);
 			break;
 		case PK_UNIT:
-		case PK_OPAIR: {
-			if (o->kind == PK_OPAIR && *p == sep) {
-				p++; /* empty: overlap is used */
-				break;
-			}
-			struct csv_field f = {(char *)(uintptr_t)p, 8};
-			if (p[8] != sep || unit_fast(&f, o->kind == PK_OPAIR ? &rv->opair : &rv->overlap) != 0)
-				return NULL;
-			p += 9;
+		case PK_OPAIR:
+			p = step_unit(p, sep, o->kind == PK_OPAIR ? &rv->opair : &rv->overlap, o->kind == PK_OPAIR);
 			break;
-		}
-		case PK_MEAS: { /* trial,expected,final,lost,elapsed_ns,overlap,overlap_pair */
-			struct csv_field f;
-			if ((n = count_sep(p, ',', &rv->v[SL_TRIAL])) == 0)
+		case PK_MEAS: /* trial,expected,final,lost,elapsed_ns,overlap,overlap_pair: the steps in turn */
+			if (!(p = step_count(p, ',', &rv->v[SL_TRIAL])) || p >= lim || o->len > (size_t)(lim - p) ||
+			    !same_span(p, pg->text + o->off, o->len) || p[o->len] != ',')
 				return NULL;
-			p += n + 1;
-			n = o->len;
-			if (p >= lim || n > (size_t)(lim - p) || !same_span(p, pg->text + o->off, n) || p[n] != ',')
+			p += o->len + 1; /* each step from before the limit, as the loop's */
+			if (p >= lim || !(p = step_count(p, ',', &rv->v[SL_FINAL])) || p >= lim ||
+			    !(p = step_lost(p, ',', rv)) || p >= lim || !(p = step_count(p, ',', &rv->v[SL_ELAPSED])) ||
+			    p >= lim || !(p = step_unit(p, ',', &rv->overlap, 0)) || p >= lim)
 				return NULL;
-			p += n + 1;
-			if (p >= lim || (n = count_sep(p, ',', &rv->v[SL_FINAL])) == 0)
-				return NULL;
-			p += n + 1;
-			if (p >= lim)
-				return NULL;
-			rv->lost_neg = *p == '-';
-			p += rv->lost_neg;
-			if ((n = count_sep(p, ',', &rv->lost)) == 0 || (rv->lost_neg && rv->lost == 0))
-				return NULL;
-			p += n + 1;
-			if (p >= lim || (n = count_sep(p, ',', &rv->v[SL_ELAPSED])) == 0)
-				return NULL;
-			p += n + 1;
-			f = (struct csv_field){(char *)(uintptr_t)p, 8};
-			if (p >= lim || p[8] != ',' || unit_fast(&f, &rv->overlap) != 0)
-				return NULL;
-			p += 9;
-			if (p >= lim)
-				return NULL;
-			if (*p != sep) { /* else empty: overlap is used */
-				f = (struct csv_field){(char *)(uintptr_t)p, 8};
-				if (p[8] != sep || unit_fast(&f, &rv->opair) != 0)
-					return NULL;
-				p += 8;
-			}
-			p++;
+			p = step_unit(p, sep, &rv->opair, 1);
 			break;
-		}
 		default: /* PK_SKIP: to its separator */
 			if (*p != sep) {
 				while (p < lim && *p != ',' && *p != '\n')
@@ -1292,6 +1264,8 @@ static inline __attribute__((always_inline)) const char *prog_run(const struct p
 			p++;
 			break;
 		}
+		if (!p)
+			return NULL;
 	}
 	return p - 1 < lim && p[-1] == '\n' ? p : NULL; /* the newline, before the limit: the row was plain */
 }

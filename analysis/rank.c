@@ -45,6 +45,22 @@ struct ties {
 	size_t *ca, *cb;     /* counts in a and b */
 };
 
+/* The next distinct value of two sorted samples, merged from a[*i..] and
+   b[*j..] (not both at their ends): how many times each holds it, and
+   both moved past it. Each merge of two samples by their ties (the ties'
+   counts, Mann-Whitney's rank sum, Jonckheere on two levels) takes its
+   values in this one order. */
+static inline void next_tie(const double *a, size_t na, size_t *i, const double *b, size_t nb, size_t *j,
+			    size_t *ca, size_t *cb)
+{
+	double v = *i < na && (*j >= nb || a[*i] <= b[*j]) ? a[*i] : b[*j];
+	size_t i1 = run_end(a, *i, na, v), j1 = run_end(b, *j, nb, v);
+	*ca = i1 - *i;
+	*cb = j1 - *j;
+	*i = i1;
+	*j = j1;
+}
+
 static int ties_of(const double *a, size_t na, const double *b, size_t nb, struct ties *t)
 {
 	t->ca = malloc((na + nb) * sizeof *t->ca);
@@ -55,16 +71,8 @@ static int ties_of(const double *a, size_t na, const double *b, size_t nb, struc
 		return -1;
 	}
 	size_t i = 0, j = 0;
-	t->d = 0;
-	while (i < na || j < nb) {
-		double v = i < na && (j >= nb || a[i] <= b[j]) ? a[i] : b[j];
-		size_t i1 = run_end(a, i, na, v), j1 = run_end(b, j, nb, v);
-		t->ca[t->d] = i1 - i;
-		t->cb[t->d] = j1 - j;
-		i = i1;
-		j = j1;
-		t->d++;
-	}
+	for (t->d = 0; i < na || j < nb; t->d++)
+		next_tie(a, na, &i, b, nb, &j, &t->ca[t->d], &t->cb[t->d]);
 	return 0;
 }
 
@@ -219,28 +227,18 @@ int rank_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 	if (na == 0 || nb == 0)
 		return -1;
 	/* the rank sum and the ties' term, a distinct value at a time in
-	   increasing order; its counts kept only where the exact p may be
-	   worked out from them (MW_EXACT_N pooled trials at most) */
+	   increasing order, straight from the merge; the ties' counts are
+	   kept only where the exact p may be worked out from them
+	   (MW_EXACT_N pooled trials at most) */
 	struct ties t = {0, NULL, NULL};
 	int keep = na + nb <= MW_EXACT_N;
 	if (keep && ties_of(a, na, b, nb, &t) != 0)
 		return -1;
 	double w2 = 0.0, tiesum = 0.0;
-	size_t cum = 0, i = 0, j = 0, d = 0;
-	while (keep ? d < t.d : i < na || j < nb) {
+	size_t cum = 0, i = 0, j = 0;
+	while (i < na || j < nb) {
 		size_t ca, cb;
-		if (keep) {
-			ca = t.ca[d];
-			cb = t.cb[d];
-			d++;
-		} else {
-			double v = i < na && (j >= nb || a[i] <= b[j]) ? a[i] : b[j];
-			size_t i1 = run_end(a, i, na, v), j1 = run_end(b, j, nb, v);
-			ca = i1 - i;
-			cb = j1 - j;
-			i = i1;
-			j = j1;
-		}
+		next_tie(a, na, &i, b, nb, &j, &ca, &cb);
 		size_t tt = ca + cb;
 		w2 += (double)cb * (double)(2 * cum + tt + 1);
 		double ft = (double)tt;
@@ -390,8 +388,8 @@ static size_t kth_sample(uint64_t inside, uint64_t enough, uint64_t walk)
    that sample costs less than the pass it saves (kth_sample's model: a
    walk of `walk` steps against 25 a sampled value); where none does, the
    largest of them: its narrower bracket is the likelier to be gathered
-   whole a round later (kept at s, a median took a fourth pass on 250k x
-   250k shares: 52 -> 44 ms). */
+   whole a round later (kept at s, a median of 250k x 250k shares on two
+   grids took a fourth pass). */
 static size_t kth_next_sample(size_t s, double expect, uint64_t enough, uint64_t walk)
 {
 	size_t last = s;
@@ -1061,11 +1059,8 @@ static void jt2_stream(const double *x, size_t nx, const double *y, size_t ny, d
 	size_t i = 0, j = 0, nb = 0;
 	uint64_t below = 0, tied = 0;
 	while (i < nx || j < ny) {
-		double v = j >= ny || (i < nx && x[i] <= y[j]) ? x[i] : y[j];
-		size_t i0 = i, j0 = j;
-		i = run_end(x, i, nx, v);
-		j = run_end(y, j, ny, v);
-		uint64_t ca = i - i0, cb = j - j0;
+		size_t i0 = i, ca, cb;
+		next_tie(x, nx, &i, y, ny, &j, &ca, &cb);
 		below += cb * i0;
 		tied += cb * ca;
 		double t = (double)(ca + cb);
@@ -1352,7 +1347,7 @@ int rank_kendall_order(const uint32_t *x, const uint64_t *y, size_t n, double *t
 
 /* twice the midrank of each key (i + j + 1 for a tie block [i, j)) into
    r2; the keys are sorted in place (with the indices: 16 bytes a key while
-   it lasts), or, when they span no more than four values a key (race's
+   it lasts), or, when they span under four values a key (race's
    finals in a cell, its shares in a large one), counted instead: a key's
    block starts after the keys below it, so r2 = 2 (keys below) + (keys
    equal) + 1, with no sort (the keys are then left as they were) */
